@@ -1,0 +1,1 @@
+"""Firebreak cli."""

@@ -1,0 +1,1 @@
+"""Kernel: settings, clock and the error tree every stage of the pipeline shares."""
