@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,7 +68,7 @@ def test_handoff_inside_the_spring_gap_still_orders_turns() -> None:
     # 02:30 does not exist in New York on 2024-03-10; the turn still changes exactly once.
     rotation = Rotation(("a", "b"), timedelta(days=1), datetime(2024, 3, 1, 2, 30), NEW_YORK)
     shifts = list(rotation.shifts(datetime(2024, 3, 8, tzinfo=UTC), datetime(2024, 3, 13, tzinfo=UTC)))
-    assert all(left.end == right.start for left, right in zip(shifts, shifts[1:], strict=False))
+    assert all(left.end == right.start for left, right in itertools.pairwise(shifts))
     assert all(shift.start < shift.end for shift in shifts)
     # The turn starting Thu 7 Mar 02:30 EST is turn 6 (even), so "a" holds it.
     assert [shift.user for shift in shifts] == ["a", "b", "a", "b", "a", "b"]

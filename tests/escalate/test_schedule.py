@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -71,7 +72,7 @@ def test_timeline_segments_tile_the_range_and_match_point_answers() -> None:
     start, end = datetime(2024, 1, 6, tzinfo=UTC), datetime(2024, 1, 20, tzinfo=UTC)
     segments = plan.timeline(start, end)
     assert segments[0].start == start and segments[-1].end == end
-    for left, right in zip(segments, segments[1:], strict=False):
+    for left, right in itertools.pairwise(segments):
         assert left.end == right.start
         assert (left.user, left.reason) != (right.user, right.reason)
     for segment in segments:

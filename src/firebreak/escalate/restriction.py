@@ -47,10 +47,7 @@ class Restriction:
     tz: ZoneInfo
 
     def allows(self, moment: datetime) -> bool:
-        for begin, end in self._spans(moment, moment):
-            if begin <= moment < end:
-                return True
-        return False
+        return any(begin <= moment < end for begin, end in self._spans(moment, moment))
 
     def breakpoints(self, start: datetime, end: datetime) -> Iterator[datetime]:
         """Window edges strictly inside (start, end)."""

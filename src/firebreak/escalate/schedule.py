@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -65,7 +66,7 @@ class Schedule:
         points.update(override_breakpoints(overrides, start, end))
         ordered = sorted(point for point in points if start <= point <= end)
         segments: list[Segment] = []
-        for begin, finish in zip(ordered, ordered[1:], strict=False):
+        for begin, finish in itertools.pairwise(ordered):
             who = self.on_call_at(begin, extra)
             if segments and segments[-1].user == who.user and segments[-1].reason == who.reason:
                 segments[-1] = Segment(segments[-1].start, finish, who.user, who.reason)
