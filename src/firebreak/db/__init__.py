@@ -1,1 +1,1 @@
-"""Firebreak db."""
+"""Storage: SQLAlchemy models, sessions and Alembic migrations (SQLite or PostgreSQL)."""

@@ -1,1 +1,1 @@
-"""Firebreak http."""
+"""HTTP edge: FastAPI app, routers, problem+json errors (the only place that imports FastAPI)."""

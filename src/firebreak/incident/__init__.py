@@ -1,1 +1,1 @@
-"""Firebreak incident."""
+"""Incident: lifecycle transition table, roles, and the append-only hash-chained timeline."""

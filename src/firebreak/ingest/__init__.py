@@ -1,1 +1,1 @@
-"""Firebreak ingest."""
+"""Ingest: source adapters that parse payloads into canonical alerts (parse only, no storage)."""

@@ -1,1 +1,3 @@
-"""Firebreak db/models."""
+"""All table models; importing this package completes `Base.metadata`."""
+
+from firebreak.db.models import core, security  # noqa: F401

@@ -1,1 +1,1 @@
-"""Firebreak http/routes."""
+"""HTTP routers, one module per area."""

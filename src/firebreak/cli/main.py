@@ -1,0 +1,19 @@
+"""The `firebreak` command: one Typer app with a sub-command per area."""
+
+from __future__ import annotations
+
+import typer
+
+from firebreak.cli import alert, db, incident, serve, token
+
+app = typer.Typer(help="Firebreak: self-hosted incident response.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(alert.app, name="alert")
+app.add_typer(incident.app, name="incident")
+app.add_typer(token.app, name="token")
+
+
+def main() -> None:
+    app()

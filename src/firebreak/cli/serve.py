@@ -1,0 +1,37 @@
+"""`firebreak serve`: migrate, bootstrap credentials on first start, and run the HTTP server."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+import uvicorn
+
+from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.http.app import create_app
+from firebreak.security.bootstrap import bootstrap
+
+
+@handle_errors
+def serve(host: str = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)"),
+          port: int = typer.Option(None, "--port", help="Port (default 8080)")) -> None:
+    """Start Firebreak: migrate the database, then serve the API on the printed URL."""
+    runtime = open_runtime(migrate=True)
+    if host:
+        runtime.settings.host = host
+    if port:
+        runtime.settings.port = port
+    with unit_of_work(runtime) as session:
+        first = bootstrap(session, now=runtime.clock.now(),
+                          admin_token=os.environ.get("FIREBREAK_ADMIN_TOKEN") or None,
+                          ingest_key=os.environ.get("FIREBREAK_INGEST_KEY") or None)
+    if first is not None:
+        console.print("[bold]First start: credentials created (shown once, store them now)[/]")
+        console.print(f"  admin token : {first.admin_token}")
+        console.print(f"  ingest key  : {first.ingest_key}")
+    console.print(f"database  {runtime.settings.resolved_database_url()}")
+    url = f"http://{runtime.settings.host}:{runtime.settings.port}"
+    console.print(f"[bold green]Firebreak is ready at {url}[/]  (API docs: {url}/docs)")
+    app = create_app(runtime)
+    uvicorn.run(app, host=runtime.settings.host, port=runtime.settings.port, log_level="warning",
+                timeout_graceful_shutdown=10)

@@ -1,0 +1,52 @@
+"""`firebreak token`: create (printed once), list, revoke."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+from rich.table import Table
+
+from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.security import tokens
+
+app = typer.Typer(help="API tokens and ingest keys.", no_args_is_help=True)
+
+
+@app.command("create")
+@handle_errors
+def create_cmd(name: str = typer.Option(..., "--name"),
+               role: str = typer.Option(..., "--role", help="admin, responder, viewer or ingest"),
+               days: int = typer.Option(None, "--expires-in-days", min=1)) -> None:
+    """Create a token and print it once."""
+    runtime = open_runtime()
+    now = runtime.clock.now()
+    with unit_of_work(runtime) as session:
+        new = tokens.create_token(session, name=name, role=role, now=now,
+                                  expires_at=now + timedelta(days=days) if days else None)
+    console.print(f"{new.role} token {new.name!r} (shown once, store it now):")
+    print(new.secret)
+
+
+@app.command("list")
+@handle_errors
+def list_cmd() -> None:
+    """List tokens (never their secrets)."""
+    runtime = open_runtime()
+    with unit_of_work(runtime) as session:
+        rows = tokens.list_tokens(session)
+        table = Table("Name", "Role", "Prefix", "Created", "Expires", "Revoked")
+        for row in rows:
+            table.add_row(row.name, row.role, row.prefix + "…", str(row.created_at)[:19],
+                          str(row.expires_at or "-")[:19], str(row.revoked_at or "-")[:19])
+    console.print(table)
+
+
+@app.command("revoke")
+@handle_errors
+def revoke_cmd(name: str) -> None:
+    """Revoke a token by name."""
+    runtime = open_runtime()
+    with unit_of_work(runtime) as session:
+        tokens.revoke_token(session, name=name, now=runtime.clock.now())
+    console.print(f"token {name!r} revoked")

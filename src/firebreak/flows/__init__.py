@@ -1,0 +1,1 @@
+"""Flows: orchestration across pipeline stages (receive, respond); the edges call these."""

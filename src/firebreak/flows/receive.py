@@ -1,0 +1,202 @@
+"""Receive flow: canonical alerts in → dedup → triage → group into incidents (one transaction).
+
+The order of the receive pipeline is the literal sequence in `receive_one`:
+PagerDuty acknowledge → resolve → dedup repeat → triage (route, silence, inhibit) → store →
+attach to the group's open incident or open a new one → start what an opened incident needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from firebreak.db.models.core import AlertRecord, IncidentRecord
+from firebreak.flows.hooks import Hooks
+from firebreak.flows.respond import change_status
+from firebreak.incident import service, timeline
+from firebreak.incident.lifecycle import is_open
+from firebreak.ingest.alert import Alert
+from firebreak.ingest.fingerprint import group_key
+from firebreak.route.decision import TriageDecision
+
+Outcome = Literal["opened", "attached", "deduplicated", "resolved", "acknowledged", "muted",
+                  "inhibited", "recorded", "unknown_key"]
+Triage = Callable[[Alert, Session], TriageDecision]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveOutcome:
+    """What happened to one received alert."""
+
+    fingerprint: str
+    outcome: Outcome
+    alert_id: int | None = None
+    incident_id: int | None = None
+    dedup_key: str | None = None
+
+
+@dataclass
+class ReceiveContext:
+    """Everything the flow needs besides the session: time, actor, triage and hooks."""
+
+    now: datetime
+    triage: Triage
+    actor: str = "firebreak"
+    auto_resolve: bool = False
+    hooks: Hooks = field(default_factory=Hooks)
+    _open_alerts: dict[str, AlertRecord] = field(default_factory=dict)
+
+
+def receive_alerts(session: Session, alerts: Sequence[Alert], *, ctx: ReceiveContext) -> list[ReceiveOutcome]:
+    """Receive a batch of alerts in the caller's transaction."""
+    return [receive_one(session, alert, ctx=ctx) for alert in alerts]
+
+
+def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> ReceiveOutcome:
+    """Receive one alert; see the module docstring for the order of steps."""
+    existing = find_open_alert(session, alert.fingerprint, ctx)
+    if alert.action == "acknowledge":
+        return acknowledge_by_event(session, alert, existing, ctx)
+    if alert.status == "resolved":
+        return resolve_alert(session, alert, existing, ctx)
+    if existing is not None:
+        return repeat_alert(alert, existing, ctx)
+    decision = ctx.triage(alert, session)
+    record = store_alert(session, alert, decision, ctx)
+    if decision.muted_by is not None:
+        return ReceiveOutcome(alert.fingerprint, "muted", record.id, None, alert.dedup_key)
+    if decision.inhibited_by is not None:
+        source = find_open_alert(session, decision.inhibited_by, ctx)
+        if source is not None and source.incident_id is not None:
+            incident = service.get(session, incident_id=source.incident_id, lock=True)
+            attach_alert(session, incident, record, ctx, kind="alert.inhibited")
+            return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, incident.id, alert.dedup_key)
+        return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, None, alert.dedup_key)
+    key = group_key(alert.labels, decision.group_by)
+    incident = session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
+                               .with_for_update()).one_or_none()
+    if incident is not None:
+        attach_alert(session, incident, record, ctx, kind="alert.attached")
+        return ReceiveOutcome(alert.fingerprint, "attached", record.id, incident.id, alert.dedup_key)
+    incident = service.open_incident(
+        session, title=alert.summary or alert.name, severity=decision.severity, service=decision.service,
+        team=decision.team, escalation_policy=decision.escalation_policy, group_key=key, now=ctx.now,
+        actor=ctx.actor, data={"source": alert.source, "fingerprint": alert.fingerprint,
+                               "routes": list(decision.routes), "reasons": list(decision.reasons)})
+    attach_alert(session, incident, record, ctx, kind="alert.attached")
+    for hook in ctx.hooks.on_opened:
+        hook(session, incident, record, decision, ctx.now)
+    return ReceiveOutcome(alert.fingerprint, "opened", record.id, incident.id, alert.dedup_key)
+
+
+def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> AlertRecord | None:
+    """The open alert with this fingerprint, if any (cached within the batch)."""
+    cached = ctx._open_alerts.get(fingerprint)
+    if cached is not None and cached.open_key == fingerprint:
+        return cached
+    found = session.scalars(select(AlertRecord).where(AlertRecord.open_key == fingerprint)).one_or_none()
+    if found is not None:
+        ctx._open_alerts[fingerprint] = found
+    return found
+
+
+def store_alert(session: Session, alert: Alert, decision: TriageDecision, ctx: ReceiveContext) -> AlertRecord:
+    """Insert a new open alert with its triage result."""
+    record = AlertRecord(
+        source=alert.source, fingerprint=alert.fingerprint, open_key=alert.fingerprint,
+        dedup_key=alert.dedup_key, routing_key=alert.routing_key, status="firing", name=alert.name,
+        labels=alert.labels, annotations=alert.annotations, summary=alert.summary,
+        severity_hint=alert.severity_hint, starts_at=alert.starts_at or ctx.now, ends_at=None,
+        generator_url=alert.generator_url, runbook_url=alert.runbook_url, links=alert.links,
+        raw=alert.raw, count=1, first_seen=ctx.now, last_seen=ctx.now, service=decision.service,
+        severity=decision.severity, muted_by=decision.muted_by, inhibited_by=decision.inhibited_by,
+    )
+    session.add(record)
+    session.flush()
+    ctx._open_alerts[alert.fingerprint] = record
+    return record
+
+
+def repeat_alert(alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> ReceiveOutcome:
+    """A repeat of an open alert: count it, refresh what it says, open nothing."""
+    existing.count += 1
+    existing.last_seen = ctx.now
+    if alert.annotations and alert.annotations != existing.annotations:
+        existing.annotations = alert.annotations
+    if alert.summary and alert.summary != existing.summary:
+        existing.summary = alert.summary
+    return ReceiveOutcome(alert.fingerprint, "deduplicated", existing.id, existing.incident_id,
+                          alert.dedup_key)
+
+
+def attach_alert(session: Session, incident: IncidentRecord, record: AlertRecord, ctx: ReceiveContext,
+                 *, kind: str) -> None:
+    """Attach an alert to an incident and note it on the timeline."""
+    record.incident_id = incident.id
+    incident.alert_count += 1
+    incident.firing_count += 1
+    incident.alerts_resolved_at = None
+    incident.updated_at = ctx.now
+    timeline.append(session, incident_id=incident.id, kind=kind, actor=ctx.actor,
+                    data={"alert_id": record.id, "name": record.name, "source": record.source,
+                          "fingerprint": record.fingerprint, "labels": record.labels,
+                          "summary": record.summary, "inhibited_by": record.inhibited_by},
+                    at=ctx.now, incident=incident)
+
+
+def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,
+                  ctx: ReceiveContext) -> ReceiveOutcome:
+    """Mark an open alert resolved; when an incident's last alert resolves, show (or act on) it."""
+    if existing is None:
+        if alert.source == "pagerduty":
+            return ReceiveOutcome(alert.fingerprint, "unknown_key", None, None, alert.dedup_key)
+        record = AlertRecord(
+            source=alert.source, fingerprint=alert.fingerprint, open_key=None, dedup_key=alert.dedup_key,
+            routing_key=alert.routing_key, status="resolved", name=alert.name, labels=alert.labels,
+            annotations=alert.annotations, summary=alert.summary, severity_hint=alert.severity_hint,
+            starts_at=alert.starts_at, ends_at=alert.ends_at or ctx.now, generator_url=alert.generator_url,
+            runbook_url=alert.runbook_url, links=alert.links, raw=alert.raw, count=1, first_seen=ctx.now,
+            last_seen=ctx.now, resolved_at=ctx.now)
+        session.add(record)
+        session.flush()
+        return ReceiveOutcome(alert.fingerprint, "recorded", record.id, None, alert.dedup_key)
+    existing.status = "resolved"
+    existing.open_key = None
+    existing.ends_at = alert.ends_at or ctx.now
+    existing.resolved_at = ctx.now
+    existing.last_seen = ctx.now
+    ctx._open_alerts.pop(alert.fingerprint, None)
+    if existing.incident_id is not None:
+        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        incident.firing_count = max(0, incident.firing_count - 1)
+        incident.updated_at = ctx.now
+        timeline.append(session, incident_id=incident.id, kind="alert.resolved", actor=ctx.actor,
+                        data={"alert_id": existing.id, "name": existing.name,
+                              "fingerprint": existing.fingerprint, "firing_left": incident.firing_count},
+                        at=ctx.now, incident=incident)
+        if incident.firing_count == 0 and is_open(incident.status):
+            incident.alerts_resolved_at = ctx.now
+            if ctx.auto_resolve:
+                change_status(session, incident=incident, target="resolved", actor=ctx.actor, now=ctx.now,
+                              hooks=ctx.hooks, reason="every alert of the incident resolved")
+    return ReceiveOutcome(alert.fingerprint, "resolved", existing.id, existing.incident_id, alert.dedup_key)
+
+
+def acknowledge_by_event(session: Session, alert: Alert, existing: AlertRecord | None,
+                         ctx: ReceiveContext) -> ReceiveOutcome:
+    """A PagerDuty acknowledge event acknowledges the alert's incident."""
+    if existing is None:
+        return ReceiveOutcome(alert.fingerprint, "unknown_key", None, None, alert.dedup_key)
+    existing.last_seen = ctx.now
+    if existing.incident_id is not None:
+        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        if incident.status == "triggered":
+            change_status(session, incident=incident, target="acknowledged", actor=ctx.actor,
+                          now=ctx.now, hooks=ctx.hooks, reason=f"acknowledge event for {alert.dedup_key}")
+    return ReceiveOutcome(alert.fingerprint, "acknowledged", existing.id, existing.incident_id,
+                          alert.dedup_key)

@@ -1,0 +1,35 @@
+"""The FastAPI application: routers, error handlers, lifespan of background work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from firebreak import __version__
+from firebreak.http import problems
+from firebreak.http.routes import health, incidents, ingest
+from firebreak.runtime import Runtime
+
+
+def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
+    """Build the app around a runtime; `background` starts the ingest writer (and worker)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if background:
+            runtime.batcher.start()
+        try:
+            yield
+        finally:
+            runtime.batcher.stop()
+
+    app = FastAPI(title="Firebreak", version=__version__, lifespan=lifespan,
+                  description="Self-hosted incident response: alerts in, incidents out.")
+    app.state.runtime = runtime
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(ingest.router)
+    app.include_router(incidents.router)
+    return app

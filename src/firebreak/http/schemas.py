@@ -1,0 +1,163 @@
+"""API shapes of incidents, alerts and timeline entries (separate from the ORM models)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from firebreak.db.models.core import AlertRecord, IncidentRecord, TimelineEntryRecord
+
+MILESTONES = ("triggered", "acknowledged", "investigating", "identified", "mitigating", "monitoring",
+              "resolved", "closed", "reopened")
+
+
+class AlertOut(BaseModel):
+    """An alert as the API shows it."""
+
+    id: int
+    source: str
+    fingerprint: str
+    status: str
+    name: str
+    summary: str
+    labels: dict[str, Any]
+    annotations: dict[str, Any]
+    severity_hint: str | None
+    severity: str | None
+    service: str | None
+    count: int
+    first_seen: datetime
+    last_seen: datetime
+    starts_at: datetime | None
+    ends_at: datetime | None
+    resolved_at: datetime | None
+    dedup_key: str | None
+    generator_url: str | None
+    runbook_url: str | None
+    links: list[Any]
+    muted_by: str | None
+    inhibited_by: str | None
+    incident_id: int | None
+
+    @classmethod
+    def of(cls, record: AlertRecord) -> AlertOut:
+        return cls.model_validate(record, from_attributes=True)
+
+
+class RunbookRef(BaseModel):
+    """The runbook attached to an incident."""
+
+    slug: str
+    title: str
+    source_path: str | None = None
+    score: float | None = None
+    reasons: list[str] = Field(default_factory=list)
+
+
+class IncidentOut(BaseModel):
+    """An incident with its milestones, roles and (in detail views) alerts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    title: str
+    status: str
+    severity: str | None
+    service: str | None
+    team: str | None
+    escalation_policy: str | None
+    group_key: str
+    created_at: datetime
+    updated_at: datetime
+    milestones: dict[str, datetime | None]
+    alert_count: int
+    firing_count: int
+    alerts_resolved: bool
+    alerts_resolved_at: datetime | None
+    allowed_transitions: list[str]
+    roles: dict[str, str] = Field(default_factory=dict)
+    alerts: list[AlertOut] | None = None
+    runbook: RunbookRef | None = None
+
+
+def incident_out(record: IncidentRecord, *, allowed: list[str], roles: dict[str, str] | None = None,
+                 alerts: list[AlertRecord] | None = None, runbook: dict[str, Any] | None = None) -> IncidentOut:
+    """Build the API view of an incident."""
+    return IncidentOut(
+        id=record.id, title=record.title, status=record.status, severity=record.severity,
+        service=record.service, team=record.team, escalation_policy=record.escalation_policy,
+        group_key=record.group_key, created_at=record.created_at, updated_at=record.updated_at,
+        milestones={m: getattr(record, f"{m}_at") for m in MILESTONES},
+        alert_count=record.alert_count, firing_count=record.firing_count,
+        alerts_resolved=record.alert_count > 0 and record.firing_count == 0,
+        alerts_resolved_at=record.alerts_resolved_at, allowed_transitions=allowed,
+        roles=roles or {}, alerts=[AlertOut.of(a) for a in alerts] if alerts is not None else None,
+        runbook=RunbookRef(**runbook) if runbook else None,
+    )
+
+
+class IncidentList(BaseModel):
+    """A page of incidents."""
+
+    items: list[IncidentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class TimelineEntryOut(BaseModel):
+    """One timeline entry with its chain hashes."""
+
+    seq: int
+    at: datetime
+    kind: str
+    actor: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @classmethod
+    def of(cls, record: TimelineEntryRecord) -> TimelineEntryOut:
+        return cls.model_validate(record, from_attributes=True)
+
+
+class VerifyOut(BaseModel):
+    """Result of verifying a timeline."""
+
+    ok: bool
+    entries: int
+    problems: list[str]
+    first_bad_seq: int | None
+
+
+class TransitionIn(BaseModel):
+    """Move an incident to another state."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: str = Field(min_length=1, max_length=32)
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+class SeverityIn(BaseModel):
+    """Change an incident's severity."""
+
+    model_config = ConfigDict(extra="forbid")
+    severity: str = Field(min_length=1, max_length=64)
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+class RoleIn(BaseModel):
+    """Give a role to someone, or clear it (assignee null)."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: str = Field(min_length=1, max_length=64)
+    assignee: str | None = Field(default=None, max_length=255)
+
+
+class NoteIn(BaseModel):
+    """A note for the timeline."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=20000)

@@ -1,0 +1,50 @@
+"""Source adapter: Grafana unified alerting webhook (Alertmanager-shaped, version 1)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pydantic import ConfigDict
+
+from firebreak.ingest.alert import Alert
+from firebreak.ingest.alertmanager import AlertmanagerWebhook, WebhookAlert, to_alert
+from firebreak.ingest.validation import parse_model
+from firebreak.kernel.errors import InvalidInput
+
+SUPPORTED_VERSIONS = {"1", "4"}
+
+
+class GrafanaAlert(WebhookAlert):
+    """A Grafana alert: the Alertmanager fields plus dashboard and panel links."""
+
+    model_config = ConfigDict(extra="allow")
+
+    dashboardURL: str | None = None
+    panelURL: str | None = None
+    silenceURL: str | None = None
+    valueString: str | None = None
+
+
+class GrafanaWebhook(AlertmanagerWebhook):
+    """Grafana's webhook body."""
+
+    alerts: list[GrafanaAlert]  # type: ignore[assignment]
+    title: str | None = None
+    message: str | None = None
+    orgId: int | None = None
+
+
+def parse_grafana(body: Any) -> list[Alert]:
+    """Parse a Grafana unified alerting webhook."""
+    hook = parse_model(GrafanaWebhook, body)
+    if hook.version not in SUPPORTED_VERSIONS:
+        raise InvalidInput(f"unsupported Grafana webhook version {hook.version!r}", field="version")
+    alerts = []
+    for i, item in enumerate(hook.alerts):
+        alert = to_alert(item, source="grafana", raw=body["alerts"][i])
+        links = [{"href": url, "text": text} for url, text in (
+            (item.dashboardURL, "Dashboard"), (item.panelURL, "Panel"), (item.silenceURL, "Silence"))
+            if url]
+        alerts.append(replace(alert, links=links))
+    return alerts

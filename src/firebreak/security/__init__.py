@@ -1,0 +1,1 @@
+"""Security: API tokens, ingest keys, roles."""
