@@ -8,7 +8,7 @@ import orjson
 from fastapi import Request
 from pydantic import BaseModel
 
-from firebreak.kernel.errors import InvalidInput, PayloadTooLarge
+from firebreak.kernel.errors import InvalidInput, MalformedBody, PayloadTooLarge
 
 
 async def read_json(request: Request, *, limit: int) -> Any:
@@ -29,7 +29,7 @@ async def read_json(request: Request, *, limit: int) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"the body is not valid JSON: {exc}", field="body") from exc
+        raise MalformedBody(f"the body is not valid JSON: {exc}", field="body") from exc
 
 
 def inline_schema(model: type[BaseModel]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from firebreak.kernel import errors
 PROBLEM = "application/problem+json"
 STATUS: list[tuple[type[errors.FirebreakError], int]] = [
     (errors.PayloadTooLarge, 413),
+    (errors.MalformedBody, 400),
     (errors.InvalidInput, 422),
     (errors.NotFound, 404),
     (errors.Conflict, 409),

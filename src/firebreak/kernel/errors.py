@@ -2,6 +2,7 @@
 
     FirebreakError
     ├── InvalidInput        bad request data; names the field at fault (HTTP 422/400)
+    │   ├── MalformedBody   body that is not JSON at all (HTTP 400)
     │   └── PayloadTooLarge body over the cap (HTTP 413)
     ├── NotFound            no such object (HTTP 404)
     ├── Conflict            a move the current state forbids; lists the allowed ones (HTTP 409)
@@ -37,6 +38,12 @@ class InvalidInput(FirebreakError):
     def __init__(self, detail: str, *, field: str | None = None) -> None:
         super().__init__(detail)
         self.field = field
+
+
+class MalformedBody(InvalidInput):
+    """A body that cannot be parsed at all."""
+
+    title = "Malformed body"
 
 
 class PayloadTooLarge(InvalidInput):
