@@ -28,6 +28,8 @@ class TriageDecision:
     inhibited_by: str | None = None  # fingerprint of the inhibiting (source) alert
     explanation: tuple[MatcherResult, ...] = ()
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    silenced_by: tuple[str, ...] = ()  # ids of every active silence that matches (for usage reports)
+    inhibit_rule: str | None = None  # name of the inhibition rule that applied
 
     @property
     def pages(self) -> bool:

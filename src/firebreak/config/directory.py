@@ -1,0 +1,65 @@
+"""The `teams`, `users` and `services` sections: who exists and what they own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field, field_validator
+
+from firebreak.config.paging import ContactMethodSpec
+from firebreak.config.routing import LabelValue
+from firebreak.config.types import Name, Strict, TimeZone
+
+ENV_PREFIX = "env:"
+
+
+class TeamSpec(Strict):
+    """A team: owns services and has a default escalation policy."""
+
+    name: Name
+    description: str = ""
+    escalation_policy: Name | None = None
+    members: list[Name] = Field(default_factory=list)
+    chat_channel: str | None = None
+
+
+class UserSpec(Strict):
+    """A person who can be paged or take an incident role."""
+
+    name: str = Field(min_length=1)
+    handle: Name
+    email: str | None = None
+    chat_handle: str | None = None
+    time_zone: TimeZone = "UTC"
+    contact: list[ContactMethodSpec] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and (value.count("@") != 1 or value.startswith("@") or value.endswith("@")):
+            raise ValueError(f"invalid e-mail address {value!r}")
+        return value
+
+
+class ServiceSpec(Strict):
+    """A service: its owner, dependencies, status-page component and runbook variables.
+
+    A runbook variable written `env:NAME` is read from the environment when a runbook runs,
+    so secrets such as database DSNs stay out of the file.
+    """
+
+    name: Name
+    team: Name
+    tier: int | None = Field(default=None, ge=0, le=9)
+    description: str = ""
+    dependencies: list[Name] = Field(default_factory=list)
+    component: str | None = None
+    escalation_policy: Name | None = None
+    runbook_vars: dict[str, LabelValue] = Field(default_factory=dict)
+
+    def runbook_values(self, environ: Mapping[str, str]) -> dict[str, str | None]:
+        """Runbook variables with `env:NAME` references read from `environ` (None when unset)."""
+        values: dict[str, str | None] = {}
+        for key, raw in self.runbook_vars.items():
+            values[key] = environ.get(raw[len(ENV_PREFIX):]) if raw.startswith(ENV_PREFIX) else raw
+        return values

@@ -1,0 +1,79 @@
+"""The root of the one YAML configuration: every section, validated together, references checked."""
+
+from __future__ import annotations
+
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from firebreak.config.compile import compile_plan
+from firebreak.config.directory import ServiceSpec, TeamSpec, UserSpec
+from firebreak.config.muting import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
+from firebreak.config.paging import EscalationPolicySpec, NotificationSpec, ScheduleSpec, paging_problems
+from firebreak.config.references import find_problems
+from firebreak.config.routing import DefaultRouteSpec, RouteSpec
+from firebreak.config.scale import ScaleField
+from firebreak.config.types import Strict
+from firebreak.route.plan import ServiceTarget, TriagePlan
+from firebreak.route.severity_presets import SEV1_SEV4
+
+
+class Config(Strict):
+    """The whole configuration. Build it with `firebreak.config.load_config`, which adds file lines
+    to errors; a Config that exists is complete and consistent."""
+
+    severity_scale: ScaleField = SEV1_SEV4
+    teams: list[TeamSpec] = Field(default_factory=list)
+    users: list[UserSpec] = Field(default_factory=list)
+    services: list[ServiceSpec] = Field(default_factory=list)
+    routes: list[RouteSpec] = Field(default_factory=list)
+    default_route: DefaultRouteSpec = Field(default_factory=DefaultRouteSpec)
+    silences: list[SilenceSpec] = Field(default_factory=list)
+    maintenance: list[MaintenanceSpec] = Field(default_factory=list)
+    inhibit: list[InhibitRuleSpec] = Field(default_factory=list)
+    group_by: list[str] = Field(default_factory=lambda: ["alertname", "service"])
+    auto_resolve: bool = False
+    schedules: list[ScheduleSpec] = Field(default_factory=list)
+    escalation_policies: list[EscalationPolicySpec] = Field(default_factory=list)
+    notifications: NotificationSpec = Field(default_factory=NotificationSpec)
+
+    _plan: TriagePlan | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        problems = find_problems(self) + paging_problems(self)
+        if problems:
+            raise ValidationError.from_exception_data(
+                "Config",
+                [
+                    InitErrorDetails(type=PydanticCustomError("reference", problem.message), loc=problem.loc,
+                                     input=None)
+                    for problem in problems
+                ],
+            )
+        self._plan = compile_plan(
+            scale=self.severity_scale, routes=self.routes, default_route=self.default_route,
+            group_by=self.group_by,
+            services={s.name: ServiceTarget(team=s.team, escalation_policy=s.escalation_policy)
+                      for s in self.services},
+            team_policies={t.name: t.escalation_policy for t in self.teams},
+            silences=self.silences, maintenance=self.maintenance, inhibit=self.inhibit,
+        )
+        return self
+
+    @property
+    def triage_plan(self) -> TriagePlan:
+        """Routes, scale and muting rules compiled for triage."""
+        assert self._plan is not None, "Config built without validation"
+        return self._plan
+
+    def service(self, name: str) -> ServiceSpec | None:
+        return next((s for s in self.services if s.name == name), None)
+
+    def team(self, name: str) -> TeamSpec | None:
+        return next((t for t in self.teams if t.name == name), None)
+
+    def user(self, handle: str) -> UserSpec | None:
+        return next((u for u in self.users if u.handle == handle), None)
+
+    def escalation_policy(self, name: str) -> EscalationPolicySpec | None:
+        return next((p for p in self.escalation_policies if p.name == name), None)

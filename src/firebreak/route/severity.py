@@ -1,0 +1,116 @@
+"""Severity scales: ordered levels (most severe first) and how incoming hints map onto them.
+
+A scale is configuration. Each level carries its acknowledge deadline, status-update cadence,
+whether it pages, and aliases through which Alertmanager (`critical`, `warning`, `info`) and
+PagerDuty (`critical`, `error`, `warning`, `info`) severities are understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+def normalise(word: str) -> str:
+    """Fold case, spaces, dashes and underscores so `SEV-1`, `sev 1` and `sev1` are one name."""
+    return "".join(char for char in word.casefold() if char not in " -_\t")
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityLevel:
+    """One level of a scale."""
+
+    name: str
+    description: str
+    ack_deadline: timedelta
+    update_cadence: timedelta | None
+    pages: bool
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeverityScale:
+    """An ordered scale; `levels[0]` is the most severe. Names and aliases resolve case-insensitively."""
+
+    name: str
+    levels: tuple[SeverityLevel, ...]
+    _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
+    _rank: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.levels:
+            raise ValueError("a severity scale needs at least one level")
+        lookup: dict[str, str] = {}
+        rank: dict[str, int] = {}
+        for index, level in enumerate(self.levels):
+            if level.name in rank:
+                raise ValueError(f"severity level {level.name!r} is declared twice")
+            rank[level.name] = index
+            for word in (level.name, *level.aliases):
+                key = normalise(word)
+                if not key:
+                    raise ValueError(f"severity level {level.name!r} has an empty alias")
+                owner = lookup.get(key)
+                if owner is not None and owner != level.name:
+                    raise ValueError(
+                        f"alias {word!r} of severity level {level.name!r} already names level {owner!r}"
+                    )
+                lookup[key] = level.name
+        object.__setattr__(self, "_lookup", lookup)
+        object.__setattr__(self, "_rank", rank)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+    @property
+    def most_severe(self) -> str:
+        return self.levels[0].name
+
+    @property
+    def least_severe(self) -> str:
+        return self.levels[-1].name
+
+    def canonical(self, word: str | None) -> str | None:
+        """The level name that `word` (a name or an alias, any case) stands for, or None."""
+        if word is None:
+            return None
+        return self._lookup.get(normalise(word))
+
+    def level(self, name: str) -> SeverityLevel:
+        """The level called `name` (or aliased by it); KeyError if the scale has none."""
+        canonical = self.canonical(name)
+        if canonical is None:
+            raise KeyError(f"no severity level {name!r} in scale {self.name!r} ({', '.join(self.names)})")
+        return self.levels[self._rank[canonical]]
+
+    def rank(self, name: str) -> int:
+        """Position of a level: 0 is the most severe."""
+        return self._rank[self.level(name).name]
+
+    def more_severe(self, first: str, second: str) -> str:
+        """Whichever of two levels is more severe."""
+        return first if self.rank(first) <= self.rank(second) else second
+
+    def most_severe_of(self, names: Iterable[str]) -> str | None:
+        """The most severe of several levels, or None if there are none."""
+        best: str | None = None
+        for name in names:
+            best = name if best is None else self.more_severe(best, name)
+        return None if best is None else self.level(best).name
+
+    def raise_to(self, current: str, floor: str) -> str:
+        """`current`, raised to at least `floor` (never lowered)."""
+        return self.level(self.more_severe(current, floor)).name
+
+    def raise_by(self, current: str, steps: int) -> str:
+        """`current` moved `steps` levels towards the most severe, stopping at the top."""
+        return self.levels[max(0, self.rank(current) - steps)].name
+
+
+def resolve_hint(scale: SeverityScale, hint: str | None) -> str | None:
+    """Map an incoming severity hint (a level name or alias, any case) to a level name, or None."""
+    if hint is None or not hint.strip():
+        return None
+    return scale.canonical(hint.strip())
