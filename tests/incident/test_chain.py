@@ -48,5 +48,5 @@ def test_insertion_is_caught_even_with_renumbering() -> None:
                         entry_hash(incident_id=1, seq=3, at=T0, kind="note", actor="mallory",
                                    data={"n": "forged"}, prev_hash=forged_prev))
     renumbered = [replace(e, seq=e.seq + 1) for e in chain[2:]]
-    verdict = verify_chain(chain[:2] + [forged] + renumbered, head=chain[-1].hash, count=5)
+    verdict = verify_chain([*chain[:2], forged, *renumbered], head=chain[-1].hash, count=5)
     assert not verdict.ok and verdict.first_bad_seq == 4

@@ -19,8 +19,8 @@ from firebreak.kernel.errors import ConfigError, FirebreakError
 from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -103,12 +103,12 @@ class IngestBatcher:
             with transaction(self._factory) as session:
                 ctx = self._make_context()
                 results = [receive_alerts(session, job.alerts, ctx=ctx) for job in jobs]
-        except Exception:  # noqa: BLE001 - fall back to one transaction per request
+        except Exception:
             for job in jobs:
                 try:
                     job.future.set_result(receive_in_transaction(self._factory, job.alerts,
                                                                  self._make_context))
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     job.future.set_exception(exc)
             return
         for job, result in zip(jobs, results, strict=True):

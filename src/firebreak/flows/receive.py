@@ -99,7 +99,8 @@ def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> 
     cached = ctx._open_alerts.get(fingerprint)
     if cached is not None and cached.open_key == fingerprint:
         return cached
-    found = session.scalars(select(AlertRecord).where(AlertRecord.open_key == fingerprint)).one_or_none()
+    found = session.scalars(select(AlertRecord).where(AlertRecord.open_key == fingerprint)
+                            .with_for_update()).one_or_none()
     if found is not None:
         ctx._open_alerts[fingerprint] = found
     return found

@@ -11,7 +11,14 @@ from firebreak.db.models.core import IncidentRecord
 from firebreak.flows.respond import acknowledge, change_status
 from firebreak.http.deps import DB, Responder, RuntimeDep, Viewer
 from firebreak.http.schemas import (
-    IncidentList, IncidentOut, NoteIn, RoleIn, SeverityIn, TimelineEntryOut, TransitionIn, VerifyOut,
+    IncidentList,
+    IncidentOut,
+    NoteIn,
+    RoleIn,
+    SeverityIn,
+    TimelineEntryOut,
+    TransitionIn,
+    VerifyOut,
     incident_out,
 )
 from firebreak.incident import service, timeline
