@@ -1,0 +1,181 @@
+"""Escalate: the durable engine — start, advance, acknowledge and stop escalation rows (never commits).
+
+An escalation is a row, not a sleeping timer: it holds the frozen policy, the next step, when
+that step is due and a fencing token. Starting one happens in the transaction that opens the
+incident; each step is executed by a worker tick that holds the row lock and writes the step's
+notifications to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from firebreak.db.models.core import IncidentRecord
+from firebreak.db.models.paging import EscalationRecord
+from firebreak.escalate import pager
+from firebreak.escalate.directory import Directory
+from firebreak.escalate.override import Override
+from firebreak.escalate.pager import note
+from firebreak.escalate.policy import Snapshot, freeze, step_at
+from firebreak.incident.lifecycle import is_open
+from firebreak.notify import outbox
+
+LIVE = ("active", "acknowledged")
+
+
+def start(session: Session, *, incident: IncidentRecord, directory: Directory,
+          now: datetime) -> EscalationRecord | None:
+    """Freeze the incident's policy and make its first step due now (in the caller's transaction)."""
+    rules = directory.policy_for(incident.escalation_policy, incident.team)
+    if rules is None:
+        note(session, incident, "escalation.skipped",
+              {"reason": "no escalation policy for this incident",
+               "policy": incident.escalation_policy, "team": incident.team}, now)
+        return None
+    if incident.severity in directory.quiet_severities:
+        note(session, incident, "escalation.skipped",
+             {"reason": f"severity {incident.severity} does not page", "policy": rules.name}, now)
+        return None
+    deadline = directory.ack_deadlines.get(incident.severity or "")
+    snapshot = freeze(policy=rules.name, severity=incident.severity, rules=rules.rules, repeat=rules.repeat,
+                      ack_timeout=rules.ack_timeout, ack_deadline=deadline, default_wait=directory.default_wait)
+    if not snapshot.levels:
+        note(session, incident, "escalation.skipped",
+              {"reason": f"policy {rules.name} has no level for severity {incident.severity}",
+               "policy": rules.name}, now)
+        return None
+    row = EscalationRecord(
+        incident_id=incident.id, policy=rules.name, snapshot=snapshot.to_json(), status="active", step=0, seq=0,
+        repages=0, next_due_at=now, token=1, started_at=now, updated_at=now,
+        ack_deadline_at=now + deadline if deadline is not None else None)
+    session.add(row)
+    session.flush()
+    note(session, incident, "escalation.started",
+          {"policy": rules.name, "severity": incident.severity, "levels": len(snapshot.levels),
+           "repeat": snapshot.repeat, "ack_deadline_at": row.ack_deadline_at.isoformat()
+           if row.ack_deadline_at else None}, now)
+    return row
+
+
+def get(session: Session, *, incident_id: int, lock: bool = False) -> EscalationRecord | None:
+    query = select(EscalationRecord).where(EscalationRecord.incident_id == incident_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def acknowledge(session: Session, *, incident: IncidentRecord, actor: str,
+                now: datetime) -> EscalationRecord | None:
+    """Stop paging; when the policy has an acknowledgement timeout, arm the re-page timer."""
+    row = get(session, incident_id=incident.id, lock=True)
+    if row is None or row.status not in ("active", "exhausted", "acknowledged"):
+        return row
+    snapshot = Snapshot.from_json(row.snapshot)
+    cancelled = outbox.cancel_pending(session, incident_id=incident.id, now=now,
+                                      reason=f"acknowledged by {actor}")
+    row.status = "acknowledged"
+    row.acknowledged_at = now
+    row.acknowledged_by = actor
+    row.next_due_at = now + snapshot.ack_timeout if snapshot.ack_timeout is not None else None
+    row.token += 1
+    row.updated_at = now
+    note(session, incident, "escalation.acknowledged",
+          {"by": actor, "after_steps": row.seq, "cancelled_notifications": cancelled,
+           "repage_at": row.next_due_at.isoformat() if row.next_due_at else None}, now)
+    return row
+
+
+def stop(session: Session, *, incident: IncidentRecord, actor: str, now: datetime,
+         reason: str) -> EscalationRecord | None:
+    """End the escalation for good (resolved, closed) and cancel what has not been sent."""
+    row = get(session, incident_id=incident.id, lock=True)
+    if row is None or row.status == "stopped":
+        return row
+    cancelled = outbox.cancel_pending(session, incident_id=incident.id, now=now, reason=reason)
+    row.status = "stopped"
+    row.stopped_at = now
+    row.next_due_at = None
+    row.token += 1
+    row.updated_at = now
+    note(session, incident, "escalation.stopped",
+          {"by": actor, "reason": reason, "cancelled_notifications": cancelled}, now)
+    return row
+
+
+def restart(session: Session, *, incident: IncidentRecord, directory: Directory, now: datetime,
+            reason: str) -> EscalationRecord | None:
+    """Page again from the first level (a reopened incident); starts one if there was none."""
+    row = get(session, incident_id=incident.id, lock=True)
+    if row is None:
+        return start(session, incident=incident, directory=directory, now=now)
+    row.status = "active"
+    row.step = 0
+    row.next_due_at = now
+    row.stopped_at = None
+    row.acknowledged_at = None
+    row.acknowledged_by = None
+    row.token += 1
+    row.updated_at = now
+    note(session, incident, "escalation.restarted", {"reason": reason}, now)
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """What one tick did to one escalation."""
+
+    escalation_id: int
+    incident_id: int
+    action: str  # paged, repaged, exhausted, stopped
+    step: int
+    notifications: int = 0
+
+
+def advance(session: Session, *, row: EscalationRecord, incident: IncidentRecord, directory: Directory,
+            now: datetime, overrides: Mapping[str, Sequence[Override]]) -> StepOutcome:
+    """Execute the step `row` is due for; the caller holds the row's lock and commits."""
+    due = row.next_due_at or now
+    if not is_open(incident.status):
+        row.status = "stopped"
+        row.next_due_at = None
+        row.stopped_at = now
+        row.token += 1
+        row.updated_at = now
+        return StepOutcome(row.id, incident.id, "stopped", row.step)
+    kind = "page"
+    if row.status == "acknowledged":
+        # The acknowledgement timed out with the incident still open: page again from the top.
+        kind = "repage"
+        row.status = "active"
+        row.step = 0
+        row.repages += 1
+        note(session, incident, "escalation.ack_timeout",
+              {"acknowledged_by": row.acknowledged_by,
+               "acknowledged_at": row.acknowledged_at.isoformat() if row.acknowledged_at else None,
+               "repage": row.repages}, now)
+    snapshot = Snapshot.from_json(row.snapshot)
+    step = step_at(snapshot, row.step, due)
+    if step is None:
+        row.status = "exhausted"
+        row.next_due_at = None
+        row.token += 1
+        row.updated_at = now
+        note(session, incident, "escalation.exhausted",
+              {"policy": snapshot.policy, "steps": row.seq,
+               "reason": "every level was paged and nobody acknowledged"}, now)
+        return StepOutcome(row.id, incident.id, "exhausted", row.step)
+    count = pager.page_level(session, incident=incident, escalation_id=row.id, step_seq=row.seq, kind=kind,
+                             level=step.level, round_=step.round, policy=snapshot.policy, due=due,
+                             directory=directory, now=now, overrides=overrides)
+    row.step += 1
+    row.seq += 1
+    row.next_due_at = step.next_due
+    row.last_step_at = now
+    row.token += 1
+    row.updated_at = now
+    return StepOutcome(row.id, incident.id, "repaged" if kind == "repage" else "paged", step.index, count)

@@ -1,0 +1,198 @@
+"""Escalate: the worker — the edge that owns each transaction for due steps, deliveries and audits.
+
+One tick: claim due escalations (SKIP LOCKED), execute one step each and commit the outbox rows
+they produce; then claim due notifications, hand them to channels outside any transaction and
+record each result. Several workers (or `serve` replicas) can share one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from firebreak.db.models.core import IncidentRecord
+from firebreak.db.models.paging import EscalationRecord
+from firebreak.db.session import transaction
+from firebreak.escalate import auditor, engine, override_store
+from firebreak.escalate.directory import Directory
+from firebreak.kernel.clock import Clock
+from firebreak.notify import outbox
+from firebreak.notify.apprise_channel import AppriseChannel
+from firebreak.notify.channel import Channel, Message, SendResult
+from firebreak.notify.console import ConsoleChannel
+
+LOG = logging.getLogger("firebreak.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerOptions:
+    batch: int = 200
+    poll: float = 0.2  # seconds between polls when nothing is due
+    lease: timedelta = timedelta(minutes=2)  # how long a claimed notification stays with its sender
+    send_threads: int = 16
+    audit_every: float = 30.0
+    late_after: timedelta = timedelta(seconds=30)
+
+
+def default_channels() -> list[Channel]:
+    return [ConsoleChannel(), AppriseChannel()]
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class Worker:
+    """Runs escalation steps and deliveries against one database; safe to run several at once."""
+
+    session_factory: sessionmaker[Session]
+    directory: Callable[[], Directory]
+    clock: Clock
+    channels: Sequence[Channel] = field(default_factory=default_channels)
+    options: WorkerOptions = field(default_factory=WorkerOptions)
+    name: str = field(default_factory=worker_name)
+
+    def run_steps(self) -> list[engine.StepOutcome]:
+        """Execute every due step (up to one batch) in one transaction; isolate a failing row."""
+        try:
+            with transaction(self.session_factory) as session:
+                return self._steps(session, None)
+        except Exception:
+            LOG.exception("escalation batch failed; retrying its rows one by one")
+        outcomes: list[engine.StepOutcome] = []
+        with transaction(self.session_factory) as session:
+            ids = list(session.scalars(self._due_query(self.clock.now()).with_only_columns(EscalationRecord.id)))
+        for escalation_id in ids:
+            try:
+                with transaction(self.session_factory) as session:
+                    outcomes.extend(self._steps(session, escalation_id))
+            except Exception:
+                LOG.exception("escalation %s failed; trying again in a minute", escalation_id)
+                self._postpone(escalation_id)
+        return outcomes
+
+    def _due_query(self, now: datetime):  # type: ignore[no-untyped-def]
+        return (select(EscalationRecord)
+                .where(EscalationRecord.status.in_(engine.LIVE), EscalationRecord.next_due_at <= now)
+                .order_by(EscalationRecord.next_due_at).limit(self.options.batch))
+
+    def _steps(self, session: Session, only: int | None) -> list[engine.StepOutcome]:
+        now = self.clock.now()
+        query = self._due_query(now)
+        if only is not None:
+            query = query.where(EscalationRecord.id == only)
+        rows = list(session.scalars(query.with_for_update(skip_locked=True)))
+        if not rows:
+            return []
+        # Incidents being changed right now (e.g. acknowledged) are skipped, never waited for:
+        # acknowledgement locks incident then escalation, the reverse of this order.
+        incidents = {incident.id: incident for incident in session.scalars(
+            select(IncidentRecord).where(IncidentRecord.id.in_([row.incident_id for row in rows]))
+            .order_by(IncidentRecord.id).with_for_update(skip_locked=True))}
+        directory = self.directory()
+        overrides = override_store.active_by_schedule(session, since=min(row.next_due_at or now for row in rows))
+        outcomes = []
+        for row in rows:
+            incident = incidents.get(row.incident_id)
+            if incident is None:
+                continue
+            outcomes.append(engine.advance(session, row=row, incident=incident, directory=directory, now=now,
+                                           overrides=overrides))
+        session.flush()
+        return outcomes
+
+    def _postpone(self, escalation_id: int) -> None:
+        with transaction(self.session_factory) as session:
+            row = session.get(EscalationRecord, escalation_id, with_for_update=True)
+            if row is not None and row.status in engine.LIVE:
+                row.next_due_at = self.clock.now() + timedelta(minutes=1)
+                row.token += 1
+
+    def deliver(self, pool: ThreadPoolExecutor | None = None) -> list[outbox.Finish]:
+        """Claim due notifications, send them concurrently, then record every result."""
+        with transaction(self.session_factory) as session:
+            claims = outbox.claim_due(session, now=self.clock.now(), limit=self.options.batch,
+                                      lease=self.options.lease, worker=self.name)
+        if not claims:
+            return []
+        directory = self.directory()
+        if pool is None:
+            results = [self._send(directory, claim) for claim in claims]
+        else:
+            results = list(pool.map(lambda claim: self._send(directory, claim), claims))
+        finished = []
+        with transaction(self.session_factory) as session:
+            # One incident order for every writer keeps concurrent finishes free of deadlocks.
+            for claim, (handed_at, result) in sorted(zip(claims, results, strict=True),
+                                                     key=lambda pair: (pair[0].incident_id, pair[0].outbox_id)):
+                finished.append(outbox.finish(session, claim=claim, result=result, handed_at=handed_at,
+                                              now=self.clock.now(), retry=directory.retry))
+        return finished
+
+    def _send(self, directory: Directory, claim: outbox.Claim) -> tuple[datetime, SendResult]:
+        person = directory.people.get(claim.user)
+        if person is None or claim.contact_index >= len(person.contacts):
+            return self.clock.now(), SendResult(False, "contact method no longer configured")
+        target = person.contacts[claim.contact_index].target
+        channel = next((c for c in self.channels if c.accepts(target)), None)
+        handed_at = self.clock.now()
+        if channel is None:
+            return handed_at, SendResult(False, "no channel can send to this address")
+        try:
+            result = channel.send(target, Message(claim.title, claim.body, claim.outbox_id, claim.incident_id))
+        except Exception as exc:  # a channel bug must not lose the attempt's record
+            result = SendResult(False, f"{type(exc).__name__}: {exc}")
+        return handed_at, result
+
+    def audit(self) -> list[auditor.Late]:
+        """Log and return steps and notifications that are overdue."""
+        with transaction(self.session_factory) as session:
+            late = auditor.find_late(session, now=self.clock.now(), grace=self.options.late_after)
+        for item in late:
+            LOG.warning("late %s %s for incident %s: due %s, %.1fs overdue", item.kind, item.ref,
+                        item.incident_id, item.due_at.isoformat(), item.lateness.total_seconds())
+        return late
+
+    def run(self, stop: threading.Event) -> None:
+        """Loop until `stop` is set: steps and deliveries in two threads, an audit now and then."""
+        pool = ThreadPoolExecutor(self.options.send_threads, thread_name_prefix="firebreak-send")
+        delivery = threading.Thread(target=self._loop, args=(stop, lambda: bool(self.deliver(pool))),
+                                    name="firebreak-deliver", daemon=True)
+        delivery.start()
+        next_audit = time.monotonic()
+        try:
+            while not stop.is_set():
+                busy = self._guarded(lambda: bool(self.run_steps()))
+                if time.monotonic() >= next_audit:
+                    self._guarded(lambda: bool(self.audit()))
+                    next_audit = time.monotonic() + self.options.audit_every
+                if not busy:
+                    stop.wait(self.options.poll)
+        finally:
+            delivery.join()
+            pool.shutdown(wait=True)
+
+    def _loop(self, stop: threading.Event, work: Callable[[], bool]) -> None:
+        while not stop.is_set():
+            if not self._guarded(work):
+                stop.wait(self.options.poll)
+
+    @staticmethod
+    def _guarded(work: Callable[[], bool]) -> bool:
+        try:
+            return work()
+        except Exception:
+            LOG.exception("worker tick failed")
+            return False

@@ -1,0 +1,204 @@
+"""Notify: the outbox — notifications written with the step that caused them, claimed, finished, logged.
+
+Never commits: the worker tick that calls these owns each transaction. Side effects (sending)
+happen between `claim_due` and `finish`, outside any transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from firebreak.db.models.core import IncidentRecord
+from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
+from firebreak.incident import service as incidents
+from firebreak.incident import timeline
+from firebreak.notify.backoff import RetryPolicy
+from firebreak.notify.channel import SendResult, family_of
+from firebreak.notify.contact import Contact
+from firebreak.notify.render import Rendered
+
+ACTOR = "firebreak:notify"
+OPEN_STATES = ("pending", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One rendered notification for one contact method of one person."""
+
+    contact_index: int
+    contact: Contact
+    target_display: str
+    rendered: Rendered
+
+
+def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, step_seq: int, kind: str,
+            level: int, user: str, drafts: Sequence[Draft], due: datetime, now: datetime) -> list[OutboxRecord]:
+    """Write one outbox row per contact method, each due `after` its method's delay."""
+    rows = []
+    for draft in drafts:
+        at = due + draft.contact.after
+        row = OutboxRecord(
+            incident_id=incident_id, escalation_id=escalation_id, step_seq=step_seq, kind=kind, level=level,
+            user_handle=user, contact_index=draft.contact_index, channel=family_of(draft.contact.target),
+            target=draft.target_display, title=draft.rendered.title, body=draft.rendered.body,
+            status="pending", due_at=at, next_attempt_at=at, attempts=0, token=1, fallback=False,
+            created_at=now)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
+def cancel_pending(session: Session, *, incident_id: int, now: datetime, reason: str) -> int:
+    """Cancel notifications of an incident not yet handed to a channel; returns how many."""
+    result = session.execute(
+        update(OutboxRecord)
+        .where(OutboxRecord.incident_id == incident_id, OutboxRecord.status == "pending")
+        .values(status="cancelled", finished_at=now, last_error=reason, token=OutboxRecord.token + 1)
+        .execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A notification taken by one worker for one attempt; `token` fences the result."""
+
+    outbox_id: int
+    token: int
+    attempt: int
+    incident_id: int
+    user: str
+    contact_index: int
+    title: str
+    body: str
+    due_at: datetime
+
+
+def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, worker: str) -> list[Claim]:
+    """Take due notifications (and ones whose sender's lease ran out) for one attempt each.
+
+    Rows are locked with SKIP LOCKED, so concurrent workers take disjoint sets; every claim
+    bumps the token and writes an in-flight attempt to the delivery log before anything is sent.
+    """
+    due = or_(and_(OutboxRecord.status == "pending", OutboxRecord.next_attempt_at <= now),
+              and_(OutboxRecord.status == "sending", OutboxRecord.lease_until < now))
+    rows = list(session.scalars(select(OutboxRecord).where(due).order_by(OutboxRecord.next_attempt_at)
+                                .limit(limit).with_for_update(skip_locked=True)))
+    claims = []
+    for row in rows:
+        if row.status == "sending":
+            # The previous sender stopped mid-attempt; whether that attempt reached anyone is unknown.
+            session.execute(update(DeliveryAttemptRecord)
+                            .where(DeliveryAttemptRecord.outbox_id == row.id,
+                                   DeliveryAttemptRecord.outcome == "in_flight")
+                            .values(outcome="unknown", finished_at=now,
+                                    detail="sender stopped before recording the result")
+                            .execution_options(synchronize_session=False))
+        row.status = "sending"
+        row.attempts += 1
+        row.token += 1
+        row.lease_until = now + lease
+        session.add(DeliveryAttemptRecord(outbox_id=row.id, incident_id=row.incident_id, attempt=row.attempts,
+                                          worker=worker, handed_at=now, outcome="in_flight", detail=""))
+        claims.append(Claim(row.id, row.token, row.attempts, row.incident_id, row.user_handle,
+                            row.contact_index, row.title, row.body, row.due_at))
+    session.flush()
+    return claims
+
+
+@dataclass(frozen=True, slots=True)
+class Finish:
+    """What became of one attempt: delivered, retrying, failed or stale (someone else owns it now)."""
+
+    outcome: str
+    fallback_to: int | None = None
+    unreachable: bool = False
+
+
+def finish(session: Session, *, claim: Claim, result: SendResult, handed_at: datetime, now: datetime,
+           retry: RetryPolicy, rng: random.Random | None = None) -> Finish:
+    """Record an attempt's result, schedule a retry or fall back, and note it on the timeline."""
+    # Lock the incident first: the order acknowledgement uses (incident, then outbox rows).
+    incident = incidents.get(session, incident_id=claim.incident_id, lock=True)
+    session.execute(update(DeliveryAttemptRecord)
+                    .where(DeliveryAttemptRecord.outbox_id == claim.outbox_id,
+                           DeliveryAttemptRecord.attempt == claim.attempt)
+                    .values(outcome="delivered" if result.ok else "failed", handed_at=handed_at,
+                            finished_at=now, detail=result.detail[:2000])
+                    .execution_options(synchronize_session=False))
+    row = session.scalars(select(OutboxRecord).where(OutboxRecord.id == claim.outbox_id,
+                                                     OutboxRecord.token == claim.token)
+                          .with_for_update()).one_or_none()
+    if row is None:
+        return Finish("stale")
+    row.token += 1
+    row.lease_until = None
+    base = {"outbox_id": row.id, "user": row.user_handle, "channel": row.channel, "target": row.target,
+            "attempt": claim.attempt, "level": row.level, "kind": row.kind}
+    if result.ok:
+        row.status = "delivered"
+        row.finished_at = now
+        row.last_error = None
+        _note(session, incident, "notification.delivered", {**base, "detail": result.detail}, now)
+        return Finish("delivered")
+    row.last_error = result.detail[:2000]
+    if not retry.exhausted(claim.attempt):
+        row.status = "pending"
+        row.next_attempt_at = now + retry.delay(claim.attempt, rng)
+        _note(session, incident, "notification.retrying",
+              {**base, "error": result.detail, "next_attempt_at": row.next_attempt_at.isoformat()}, now)
+        return Finish("retrying")
+    row.status = "failed"
+    row.finished_at = now
+    _note(session, incident, "notification.failed", {**base, "error": result.detail}, now)
+    return _fall_back(session, row, incident, now)
+
+
+def _fall_back(session: Session, row: OutboxRecord, incident: IncidentRecord, now: datetime) -> Finish:
+    """Bring the person's next contact method forward; say so when nobody can reach them."""
+    siblings = list(session.scalars(
+        select(OutboxRecord).where(OutboxRecord.escalation_id == row.escalation_id,
+                                   OutboxRecord.step_seq == row.step_seq,
+                                   OutboxRecord.user_handle == row.user_handle,
+                                   OutboxRecord.id != row.id)
+        .order_by(OutboxRecord.contact_index)))
+    following = [s for s in siblings if s.contact_index > row.contact_index and s.status == "pending"]
+    if following:
+        chosen = following[0]
+        if chosen.next_attempt_at > now:
+            chosen.next_attempt_at = now
+        chosen.fallback = True
+        chosen.token += 1
+        _note(session, incident, "notification.fallback",
+              {"user": row.user_handle, "from": row.target, "to": chosen.target, "outbox_id": chosen.id}, now)
+        return Finish("failed", fallback_to=chosen.id)
+    if any(s.status in ("pending", "sending", "delivered") for s in siblings):
+        return Finish("failed")
+    _note(session, incident, "notification.unreachable",
+          {"user": row.user_handle, "level": row.level,
+           "reason": "every contact method failed"}, now)
+    return Finish("failed", unreachable=True)
+
+
+def _note(session: Session, incident: IncidentRecord, kind: str, data: dict[str, object], now: datetime) -> None:
+    timeline.append(session, incident_id=incident.id, kind=kind, actor=ACTOR, data=dict(data), at=now,
+                    incident=incident)
+
+
+def delivery_log(session: Session, *, incident_id: int) -> list[tuple[OutboxRecord, list[DeliveryAttemptRecord]]]:
+    """Every notification of an incident with its attempts, oldest first."""
+    rows = list(session.scalars(select(OutboxRecord).where(OutboxRecord.incident_id == incident_id)
+                                .order_by(OutboxRecord.id)))
+    attempts = list(session.scalars(select(DeliveryAttemptRecord)
+                                    .where(DeliveryAttemptRecord.incident_id == incident_id)
+                                    .order_by(DeliveryAttemptRecord.outbox_id, DeliveryAttemptRecord.attempt)))
+    by_row: dict[int, list[DeliveryAttemptRecord]] = {}
+    for attempt in attempts:
+        by_row.setdefault(attempt.outbox_id, []).append(attempt)
+    return [(row, by_row.get(row.id, [])) for row in rows]
