@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from firebreak.config.loader import default_config_path
+from firebreak.config.models import Config
+from firebreak.config.runtime import ConfigHolder
+from firebreak.db.models.core import AlertRecord
 from firebreak.db.session import make_engine, make_session_factory
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
@@ -16,8 +21,11 @@ from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.settings import Settings
 from firebreak.route.decision import TriageDecision
+from firebreak.route.matchers import matches_all
+from firebreak.route.silences import Silence
+from firebreak.route.triage import triage
 
-DEFAULT_GROUP_BY = ("alertname", "service")
+FIRING_SOURCES_MAX = 5000
 
 
 @dataclass
@@ -30,27 +38,49 @@ class Runtime:
     session_factory: sessionmaker[Session] = field(init=False)
     hooks: Hooks = field(default_factory=Hooks)
     batcher: IngestBatcher = field(init=False)
+    config_holder: ConfigHolder = field(init=False)
 
     def __post_init__(self) -> None:
+        self.config_holder = ConfigHolder(self.settings.config or default_config_path())
         self.engine = make_engine(self.settings.resolved_database_url())
         self.session_factory = make_session_factory(self.engine)
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
 
+    @property
+    def config(self) -> Config:
+        """The configuration in force (swapped whole on reload)."""
+        return self.config_holder.current
+
     def triage(self, alert: Alert, session: Session) -> TriageDecision:
         """Route one alert (service, team, severity, policy, silences, inhibition)."""
-        return TriageDecision(service=alert.labels.get("service"), team=None,
-                              severity=alert.severity_hint, escalation_policy=None,
-                              group_by=DEFAULT_GROUP_BY)
+        config = self.config
+        now = self.clock.now()
+        return triage(alert, config, now, silences=self.active_silences(session, now),
+                      firing=self.inhibition_sources(session, config, alert))
+
+    def active_silences(self, session: Session, now: datetime) -> list[Silence]:
+        """Silences stored through the API that are active now."""
+        return []
+
+    def inhibition_sources(self, session: Session, config: Config, alert: Alert) -> list[Alert]:
+        """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
+        rules = config.triage_plan.inhibit
+        if not any(matches_all(rule.target, alert.labels) for rule in rules):
+            return []
+        rows = session.scalars(select(AlertRecord).where(
+            AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),
+            AlertRecord.inhibited_by.is_(None)).order_by(AlertRecord.id.desc()).limit(FIRING_SOURCES_MAX))
+        return [record_to_alert(row) for row in rows]
 
     def receive_context(self) -> ReceiveContext:
         """A fresh receive context at the current time."""
         return ReceiveContext(now=self.clock.now(), triage=self.triage, hooks=self.hooks,
-                              auto_resolve=False)
+                              auto_resolve=self.config.auto_resolve)
 
     def severity_levels(self) -> list[str]:
-        """Names of the configured severity levels, most severe first (empty: anything goes)."""
-        return []
+        """Names of the configured severity levels, most severe first."""
+        return list(self.config.triage_plan.scale.names)
 
     def runbook_of(self, session: Session, incident_id: int) -> dict[str, Any] | None:
         """The runbook attached to an incident, if any."""
@@ -59,3 +89,11 @@ class Runtime:
     def close(self) -> None:
         self.batcher.stop()
         self.engine.dispose()
+
+
+def record_to_alert(row: AlertRecord) -> Alert:
+    """A stored alert back as a canonical alert (for inhibition checks)."""
+    return Alert(source=row.source, fingerprint=row.fingerprint, status="firing", labels=row.labels,
+                 annotations=row.annotations, summary=row.summary, severity_hint=row.severity_hint,
+                 starts_at=row.starts_at, ends_at=row.ends_at, dedup_key=row.dedup_key,
+                 routing_key=row.routing_key)

@@ -57,21 +57,25 @@ def test_reopen_after_resolve(client, incident_id, ingest_client) -> None:
     assert r.json()["results"][0]["incident_id"] == incident_id
 
 
-def test_roles_severity_notes_on_timeline(client, incident_id) -> None:
+def test_roles_severity_notes_on_timeline(client, incident_id, runtime) -> None:
     base = f"/api/v1/incidents/{incident_id}"
     assert client.post(f"{base}/roles", json={"role": "incident_commander", "assignee": "alice"}).status_code == 200
     assert client.post(f"{base}/roles", json={"role": "technical_lead", "assignee": "bob"}).status_code == 200
     r = client.post(f"{base}/roles", json={"role": "janitor", "assignee": "x"})
     assert r.status_code == 422 and r.json()["field"] == "role"
-    assert client.post(f"{base}/severity", json={"severity": "warning", "reason": "contained"}).status_code == 200
+    before = client.get(base).json()["severity"]
+    lowest = runtime.severity_levels()[-1]
+    assert client.post(f"{base}/severity", json={"severity": lowest, "reason": "contained"}).status_code == 200
+    r = client.post(f"{base}/severity", json={"severity": "apocalyptic"})
+    assert r.status_code == 422 and r.json()["field"] == "severity"
     assert client.post(f"{base}/notes", json={"text": "rolled back 1.4.2"}).status_code == 201
     detail = client.get(base).json()
     assert detail["roles"] == {"incident_commander": "alice", "technical_lead": "bob"}
-    assert detail["severity"] == "warning"
+    assert detail["severity"] == lowest
     entries = client.get(f"{base}/timeline").json()
     assert [e["kind"] for e in entries][-4:] == ["incident.role", "incident.role", "incident.severity", "note"]
     sev = entries[-2]
-    assert sev["data"] == {"from": "critical", "to": "warning", "reason": "contained"}
+    assert sev["data"] == {"from": before, "to": lowest, "reason": "contained"}
     assert sev["actor"] == "bootstrap-admin"
 
 
