@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from firebreak.config.routing import LabelValue, Matching
 from firebreak.config.types import Duration, LabelMatcher, Name, Strict, TimeZone
@@ -59,6 +59,20 @@ class MaintenanceSpec(Matching):
     tz: TimeZone = "UTC"
     comment: str = ""
 
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_recurrence("cron", value)
+        return value
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_recurrence("rrule", value)
+        return value
+
     @model_validator(mode="after")
     def _sane(self) -> MaintenanceSpec:
         if not self.all_services() and not self.all_matchers():
@@ -72,11 +86,6 @@ class MaintenanceSpec(Matching):
                 raise ValueError("'end' is for one-off windows; a recurring window uses 'duration'")
             if self.cron is not None and self.start is not None:
                 raise ValueError("'start' anchors an 'rrule'; a cron window has no start")
-            if self.cron is not None:
-                check_recurrence("cron", self.cron)
-            else:
-                assert self.rrule is not None
-                check_recurrence("rrule", self.rrule)
             return self
         if self.start is None:
             raise ValueError("a window needs 'start' with 'end' or 'duration', or a 'cron' or 'rrule'")

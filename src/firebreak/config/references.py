@@ -56,7 +56,8 @@ class _Checker:
 
     def ref(self, loc: Location, kind: str, name: str | None, known: set[str]) -> None:
         if name is not None and name not in known:
-            self.problems.append(Problem(loc, f"{kind} {name!r} is not defined ({kind}s: {_listing(known)})"))
+            plural = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+            self.problems.append(Problem(loc, f"{kind} {name!r} is not defined ({plural}: {_listing(known)})"))
 
     def severity(self, loc: Location, word: str | None) -> None:
         scale = self.config.severity_scale
