@@ -11,9 +11,12 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import Session
 
+from firebreak.config.loader import default_config_path, load_config
+from firebreak.config.models import Config
 from firebreak.db.base import Base
 from firebreak.db.migrate import upgrade
 from firebreak.http.app import create_app
@@ -51,12 +54,20 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+_engines: dict[str, Engine] = {}
+
+
 def truncate_all(url: str) -> None:
-    engine = create_engine(url)
+    engine = _engines.setdefault(url, create_engine(url, poolclass=NullPool))
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def example_config() -> Config:
+    """The bundled example configuration, parsed once."""
+    return load_config(default_config_path())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -82,8 +93,8 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
-    rt = Runtime(settings, clock=clock)
+def runtime(settings: Settings, clock: FixedClock, example_config: Config) -> Iterator[Runtime]:
+    rt = Runtime(settings, clock=clock, initial_config=example_config)
     yield rt
     rt.close()
 
