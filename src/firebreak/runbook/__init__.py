@@ -1,1 +1,1 @@
-"""Firebreak runbook."""
+"""Runbooks: Markdown import, command classification, lint, matching to incidents and storage."""
