@@ -20,6 +20,7 @@ from firebreak.flows.receive import ReceiveContext
 from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.settings import Settings
+from firebreak.route import silences_store
 from firebreak.route.decision import TriageDecision
 from firebreak.route.matchers import matches_all
 from firebreak.route.silences import Silence
@@ -56,12 +57,15 @@ class Runtime:
         """Route one alert (service, team, severity, policy, silences, inhibition)."""
         config = self.config
         now = self.clock.now()
-        return triage(alert, config, now, silences=self.active_silences(session, now),
-                      firing=self.inhibition_sources(session, config, alert))
+        decision = triage(alert, config, now, silences=self.active_silences(session, now),
+                          firing=self.inhibition_sources(session, config, alert))
+        if decision.silenced_by:
+            silences_store.record_matches(session=session, silence_ids=decision.silenced_by, now=now)
+        return decision
 
     def active_silences(self, session: Session, now: datetime) -> list[Silence]:
         """Silences stored through the API that are active now."""
-        return []
+        return silences_store.active(session=session, now=now)
 
     def inhibition_sources(self, session: Session, config: Config, alert: Alert) -> list[Alert]:
         """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""

@@ -39,7 +39,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except ConfigError as exc:
             where = ":".join(str(x) for x in (exc.file, exc.line) if x is not None)
-            raise fail(f"{where + ': ' if where else ''}{exc.detail}", 2) from exc
+            prefix = f"{where}: " if where and not exc.detail.startswith(where) else ""
+            raise fail(f"{prefix}{exc.detail}", 2) from exc
         except FirebreakError as exc:
             raise fail(exc.detail) from exc
         except httpx.HTTPError as exc:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
+from firebreak.kernel.errors import InvalidInput
 from firebreak.route.matchers import Matcher, parse_matcher
 from firebreak.route.thresholds import Condition, parse_condition
 
@@ -56,6 +57,17 @@ def parse_duration(value: object) -> timedelta:
     if result < timedelta(0):
         raise ValueError(f"duration {value!r} is negative")
     return result
+
+
+def positive_duration(text: str, *, field: str) -> timedelta:
+    """A duration typed by a person (API parameter, CLI option); InvalidInput names `field`."""
+    try:
+        value = parse_duration(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{field}: {exc}", field=field) from exc
+    if value <= timedelta(0):
+        raise InvalidInput(f"{field} must be longer than zero", field=field)
+    return value
 
 
 def format_duration(value: timedelta) -> str:

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from firebreak import __version__
 from firebreak.http import problems
-from firebreak.http.routes import health, incidents, ingest
+from firebreak.http.routes import health, incidents, ingest, triage
 from firebreak.runtime import Runtime
 
 
@@ -32,4 +32,5 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(incidents.router)
+    app.include_router(triage.router)
     return app

@@ -84,12 +84,12 @@ def expiring_soon(silences: Sequence[Silence], now: datetime, within: timedelta)
 
 
 def unused(silences: Sequence[Silence], now: datetime, idle: timedelta = UNUSED_AFTER) -> list[Silence]:
-    """Active silences that have matched no alert for `idle` (counted from creation if never matched)."""
+    """Active silences that have matched no alert for `idle` (counted from their start if never matched)."""
     found: list[Silence] = []
     for silence in silences:
         if not silence.is_active(now):
             continue
-        since = silence.last_matched_at or silence.created_at or silence.starts_at
+        since = silence.last_matched_at or max(silence.starts_at, silence.created_at or silence.starts_at)
         if now - since >= idle:
             found.append(silence)
     return found

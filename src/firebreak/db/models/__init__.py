@@ -1,3 +1,3 @@
 """All table models; importing this package completes `Base.metadata`."""
 
-from firebreak.db.models import core, paging, security  # noqa: F401
+from firebreak.db.models import core, paging, security, triage  # noqa: F401
