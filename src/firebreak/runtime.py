@@ -14,6 +14,7 @@ from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.db.models.core import AlertRecord
 from firebreak.db.session import make_engine, make_session_factory
+from firebreak.escalate.process import Paging
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
 from firebreak.flows.receive import ReceiveContext
@@ -40,6 +41,7 @@ class Runtime:
     hooks: Hooks = field(default_factory=Hooks)
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
+    paging: Paging = field(init=False)
 
     def __post_init__(self) -> None:
         self.config_holder = ConfigHolder(self.settings.config or default_config_path())
@@ -47,6 +49,8 @@ class Runtime:
         self.session_factory = make_session_factory(self.engine)
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
+        self.paging = Paging(settings=self.settings, config=self.config_holder,
+                             session_factory=self.session_factory, clock=self.clock, hooks=self.hooks)
 
     @property
     def config(self) -> Config:
@@ -91,6 +95,7 @@ class Runtime:
         return None
 
     def close(self) -> None:
+        self.paging.stop_worker()
         self.batcher.stop()
         self.engine.dispose()
 

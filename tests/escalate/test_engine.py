@@ -48,7 +48,7 @@ def test_start_freezes_the_policy_with_a_due_time_and_token(runtime: Runtime, op
         snapshot = Snapshot.from_json(row.snapshot)
         assert [level.number for level in snapshot.levels] == [1, 2, 3]  # no CTO for P1
         assert row.ack_deadline_at == clock.now() + timedelta(hours=1)  # P1's deadline in p0-p3
-        assert timeline_kinds(session, incident_id)[-1] == "escalation.started"
+        assert timeline_kinds(session, incident_id)[-1] == "incident.opened"  # the first page notes it
 
 
 def test_start_rolls_back_with_the_incident(runtime: Runtime, directory: Directory, clock: FixedClock) -> None:

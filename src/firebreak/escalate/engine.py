@@ -55,10 +55,8 @@ def start(session: Session, *, incident: IncidentRecord, directory: Directory,
         ack_deadline_at=now + deadline if deadline is not None else None)
     session.add(row)
     session.flush()
-    note(session, incident, "escalation.started",
-          {"policy": rules.name, "severity": incident.severity, "levels": len(snapshot.levels),
-           "repeat": snapshot.repeat, "ack_deadline_at": row.ack_deadline_at.isoformat()
-           if row.ack_deadline_at else None}, now)
+    # No timeline entry yet: the first page (moments later) records the policy and deadline, so an
+    # incident acknowledged before anyone was paged carries no paging noise.
     return row
 
 
@@ -84,9 +82,10 @@ def acknowledge(session: Session, *, incident: IncidentRecord, actor: str,
     row.next_due_at = now + snapshot.ack_timeout if snapshot.ack_timeout is not None else None
     row.token += 1
     row.updated_at = now
-    note(session, incident, "escalation.acknowledged",
-          {"by": actor, "after_steps": row.seq, "cancelled_notifications": cancelled,
-           "repage_at": row.next_due_at.isoformat() if row.next_due_at else None}, now)
+    if row.seq or cancelled:
+        note(session, incident, "escalation.acknowledged",
+             {"by": actor, "after_steps": row.seq, "cancelled_notifications": cancelled,
+              "repage_at": row.next_due_at.isoformat() if row.next_due_at else None}, now)
     return row
 
 
@@ -102,8 +101,9 @@ def stop(session: Session, *, incident: IncidentRecord, actor: str, now: datetim
     row.next_due_at = None
     row.token += 1
     row.updated_at = now
-    note(session, incident, "escalation.stopped",
-          {"by": actor, "reason": reason, "cancelled_notifications": cancelled}, now)
+    if row.seq or cancelled:
+        note(session, incident, "escalation.stopped",
+             {"by": actor, "reason": reason, "cancelled_notifications": cancelled}, now)
     return row
 
 

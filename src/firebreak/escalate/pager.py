@@ -54,8 +54,9 @@ def page_level(session: Session, *, incident: IncidentRecord, escalation_id: int
         paged.append({"user": person.handle, "via": recipient.via,
                       "contacts": [draft.target_display for draft in drafts]})
     note(session, incident, "escalation.repaged" if kind == "repage" else "escalation.paged",
-          {"level": level.number, "round": round_, "step": step_seq, "targets": list(level.targets),
-           "paged": paged, "problems": list(resolution.problems), "due_at": due.isoformat()}, now)
+         {"policy": policy, "severity": incident.severity, "level": level.number, "round": round_,
+          "step": step_seq, "targets": list(level.targets), "paged": paged,
+          "problems": list(resolution.problems), "due_at": due.isoformat()}, now)
     for handle in unreachable:
         note(session, incident, "notification.unreachable",
               {"user": handle, "level": level.number, "reason": "no contact method configured"}, now)

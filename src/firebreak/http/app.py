@@ -20,9 +20,12 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if background:
             runtime.batcher.start()
+            if runtime.settings.run_worker:
+                runtime.paging.start_worker()
         try:
             yield
         finally:
+            runtime.paging.stop_worker()
             runtime.batcher.stop()
 
     app = FastAPI(title="Firebreak", version=__version__, lifespan=lifespan,
