@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -14,8 +15,12 @@ from firebreak.security.bootstrap import bootstrap
 
 @handle_errors
 def serve(host: str = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)"),
-          port: int = typer.Option(None, "--port", help="Port (default 8080)")) -> None:
+          port: int = typer.Option(None, "--port", help="Port (default 8080)"),
+          config: Path = typer.Option(None, "--config", help="YAML configuration (default FIREBREAK_CONFIG, "
+                                      "else the bundled example); SIGHUP reloads it")) -> None:
     """Start Firebreak: migrate the database, then serve the API on the printed URL."""
+    if config is not None:
+        os.environ["FIREBREAK_CONFIG"] = str(config)
     runtime = open_runtime(migrate=True)
     if host:
         runtime.settings.host = host
@@ -30,6 +35,8 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
         console.print(f"  admin token : {first.admin_token}")
         console.print(f"  ingest key  : {first.ingest_key}")
     console.print(f"database  {runtime.settings.resolved_database_url()}")
+    console.print(f"config    {runtime.config_holder.path} (send SIGHUP to reload)")
+    runtime.config_holder.install_sighup()
     url = f"http://{runtime.settings.host}:{runtime.settings.port}"
     console.print(f"[bold green]Firebreak is ready at {url}[/]  (API docs: {url}/docs)")
     app = create_app(runtime)
