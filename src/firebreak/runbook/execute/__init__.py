@@ -1,0 +1,1 @@
+"""Runbook execution: fill a step's placeholders, apply the policy for its class, run it and record it."""

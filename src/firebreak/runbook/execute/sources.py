@@ -1,0 +1,102 @@
+"""Execute: where placeholder values come from — operator input, service runbook variables, the
+incident, then the alert's labels and annotations — and how a placeholder name finds its value.
+
+Names match loosely (`<POD_NAME>`, `$pod_name`, `pod-name` are one name; `POD_NAME` also finds a
+`pod` label). Operator input wins, then the service's runbook variables (configuration, trusted),
+then incident fields, then labels, then annotations (both sent by whoever sends alerts).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+SourceName = str
+ORDER: tuple[SourceName, ...] = ("input", "runbook variable", "incident", "label", "annotation")
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value found for a placeholder, where it came from, and whether it is secret."""
+
+    text: str
+    source: SourceName
+    key: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a step may be filled from."""
+
+    input: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str | None] = field(default_factory=dict)
+    secret_variables: frozenset[str] = frozenset()
+    incident: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    service: str | None = None
+
+    def mappings(self) -> Iterator[tuple[SourceName, Mapping[str, str | None]]]:
+        yield "input", self.input
+        yield "runbook variable", self.variables
+        yield "incident", self.incident
+        yield "label", self.labels
+        yield "annotation", self.annotations
+
+
+def normalise(name: str) -> str:
+    """`<POD_NAME>`, `pod-name` and `Pod Name` all become `pod_name`."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def candidates(name: str) -> list[str]:
+    """Keys a placeholder name may be filled from: itself, then without a `_name` suffix."""
+    key = normalise(name)
+    out = [key]
+    if key.endswith("_name") and len(key) > 5:
+        out.append(key[:-5])
+    return out
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The value of one placeholder, or why there is none."""
+
+    value: Value | None
+    unset_variable: str | None = None
+
+
+def lookup(name: str, sources: Sources) -> Lookup:
+    """Find `name` in the sources, in order (see the module docstring)."""
+    wanted = candidates(name)
+    unset: str | None = None
+    for key in wanted:
+        for source, mapping in sources.mappings():
+            for found_key, found in mapping.items():
+                if normalise(found_key) != key:
+                    continue
+                if found is None:
+                    unset = unset or found_key
+                    continue
+                secret = source == "runbook variable" and found_key in sources.secret_variables
+                return Lookup(Value(str(found), source, found_key, secret))
+    return Lookup(None, unset)
+
+
+def missing_message(names: list[str], unset: dict[str, str], service: str | None) -> str:
+    """One sentence per missing value, saying where it could come from."""
+    parts = []
+    for name in names:
+        if name in unset:
+            parts.append(f"no value for {name}: runbook variable {unset[name]!r} of service "
+                         f"{service or '?'} reads an environment variable that is not set")
+        elif name == "...":
+            parts.append("the command leaves part of itself out (`...`); write it out in the runbook")
+        else:
+            where = f"set runbook variable {normalise(name)!r} on service {service}" if service \
+                else "configure the incident's service with a runbook variable"
+            parts.append(f"no value for {name}: give it as input {name!r}, {where}, or send it as an "
+                         f"alert label")
+    return "; ".join(parts)
