@@ -133,8 +133,13 @@ def _block(draft: _Draft, block: Block, heading_kind: str | None) -> None:
     for text, url, line in block.inline.links:
         draft.links.append(Link(text=text, url=url, line=line))
     if block.kind == "fence":
-        for unit in block_units(block.info, block.content, block.line):
+        units = block_units(block.info, block.content, block.line)
+        for unit in units:
             draft.command(unit)
+        if not units:
+            notes = [line.strip().lstrip("#-").strip() for line in block.content.splitlines()
+                     if line.strip().startswith(("#", "--")) and not line.strip().startswith("#!")]
+            draft.step(" ".join(n for n in notes if n), block.line + 1)
         draft.alert_names_from(block)
         return
     if block.kind == "table":

@@ -18,7 +18,8 @@ STOPWORDS = frozenset(
     [
         "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "how", "in", "is", "it",
         "its", "of", "on", "or", "the", "to", "was", "what", "when", "with", "vs", "via", "into", "your",
-        "you", "this", "that", "these", "those", "do", "does", "not", "no"
+        "you", "this", "that", "these", "those", "do", "does", "not", "no", "issue", "issues", "problem",
+        "problems"
     ]
 )
 SYNONYMS = {

@@ -1,3 +1,4 @@
 """All table models; importing this package completes `Base.metadata`."""
 
+import firebreak.db.models.runbook  # noqa: F401
 from firebreak.db.models import core, paging, security, triage  # noqa: F401

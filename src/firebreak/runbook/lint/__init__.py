@@ -1,0 +1,1 @@
+"""Runbook lint: findings about real defects, each rule tested both ways."""
