@@ -1,4 +1,5 @@
 """All table models; importing this package completes `Base.metadata`."""
 
+import firebreak.db.models.execution
 import firebreak.db.models.runbook  # noqa: F401
 from firebreak.db.models import core, paging, security, triage  # noqa: F401
