@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from firebreak.route.matchers import parse_matchers
-from firebreak.route.silences import Silence, expiring_soon, matching_silences, unused, validate_window
+from firebreak.route.silences import Silence, SilenceIndex, expiring_soon, matching_silences, unused, validate_window
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 END = START + timedelta(hours=2)
@@ -70,3 +72,20 @@ def test_window_validation() -> None:
         validate_window(START, START)
     with pytest.raises(ValueError, match="time zone"):
         validate_window(START.replace(tzinfo=None), END)
+
+
+SILENCE_TEXT = st.sampled_from([
+    'service="api"', 'service="web", env="prod"', 'env!="prod"', 'service=~"api|web"', 'team="a", env=~".+"',
+    'team=""', 'service="api", team!="b"', 'env="staging"'])
+
+
+@given(texts=st.lists(SILENCE_TEXT, max_size=12),
+       labels=st.fixed_dictionaries({"service": st.sampled_from(["api", "web", ""]),
+                                     "env": st.sampled_from(["prod", "staging", ""]),
+                                     "team": st.sampled_from(["a", "b", ""])}),
+       offset=st.integers(min_value=-2, max_value=3))
+def test_index_finds_exactly_what_a_full_scan_finds(texts: list[str], labels: dict[str, str], offset: int) -> None:
+    silences = [silence(f"s{i}", text, start=START + timedelta(hours=i % 3)) for i, text in enumerate(texts)]
+    present = {k: v for k, v in labels.items() if v}
+    now = START + timedelta(hours=offset)
+    assert SilenceIndex(silences).matching(present, now) == matching_silences(silences, present, now)

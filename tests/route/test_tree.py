@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from firebreak.route.decision import MatcherResult
 from firebreak.route.matchers import parse_matchers
 from firebreak.route.tree import RouteNode, select_routes
@@ -84,3 +87,28 @@ def test_trace_records_every_matcher() -> None:
 def test_walk_lists_every_route() -> None:
     root = node("default", children=(node("a", children=(node("a1"),)), node("b")))
     assert [route.name for route in root.walk()] == ["default", "a", "a1", "b"]
+
+
+LABEL_VALUES = {"service": ["api", "web", "db", ""], "env": ["prod", "staging", ""], "team": ["a", "b", ""]}
+MATCHER_TEXT = st.sampled_from([
+    'service="api"', 'service="web"', 'service="db"', 'env="prod"', 'env!="staging"', 'team=~"a|b"',
+    'service=~"api|db"', 'team=""', 'env="staging"', 'service!~"web"'])
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 2) -> RouteNode:
+    count = draw(st.integers(min_value=0, max_value=6 if depth else 0))
+    children = []
+    for index in range(count):
+        matchers = ", ".join(draw(st.lists(MATCHER_TEXT, min_size=0, max_size=2)))
+        sub = draw(trees(depth - 1)) if depth else node("leaf")
+        children.append(node(f"d{depth}-{index}", matchers, cont=draw(st.booleans()), children=sub.children))
+    return node("default", children=tuple(children))
+
+
+@given(root=trees(), labels=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in LABEL_VALUES.items()}))
+def test_skipping_keyed_routes_never_changes_the_result(root: RouteNode, labels: dict[str, str]) -> None:
+    """The fast path (children filed by their `label="value"` matcher) selects exactly what
+    evaluating every matcher in order selects."""
+    present = {k: v for k, v in labels.items() if v}
+    assert select_routes(root, present) == select_routes(root, present, [])

@@ -53,15 +53,20 @@ def find_inhibition(rules: Sequence[InhibitRule], labels: Mapping[str, str], fin
         if not matches_all(rule.target, labels):
             continue
         target_is_source = matches_all(rule.source, labels)
+        wanted = [(name, labels.get(name, "")) for name in rule.equal]
         for source in firing:
-            if source.fingerprint == fingerprint or not is_firing(source, now):
-                continue
             source_labels = source.labels
-            if not matches_all(rule.source, source_labels):
-                continue
-            if target_is_source and matches_all(rule.target, source_labels):
-                continue
-            if all(source_labels.get(name, "") == labels.get(name, "") for name in rule.equal):
+            # the cheap equal-label comparison first: most sources differ there
+            for name, value in wanted:
+                if source_labels.get(name, "") != value:
+                    break
+            else:
+                if source.fingerprint == fingerprint or not is_firing(source, now):
+                    continue
+                if not matches_all(rule.source, source_labels):
+                    continue
+                if target_is_source and matches_all(rule.target, source_labels):
+                    continue
                 if trace is not None:
                     trace.append(MatcherResult(
                         route=f"inhibit:{rule.name}",

@@ -8,7 +8,7 @@ so `job=~"api"` matches only `api`, never `api-gateway`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,14 +29,35 @@ _NAME_ONLY = re.compile(_NAME)
 _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t"}
 
 
+def _tester(name: str, op: MatchOp, value: str, regex: re.Pattern[str] | None) -> Callable[[Mapping[str, str]], bool]:
+    """A closure testing one label set: matchers run for every route and silence on every alert,
+    so the operator is chosen once here rather than on each call."""
+    if op is MatchOp.EQ:
+        return lambda labels: labels.get(name, "") == value
+    if op is MatchOp.NE:
+        return lambda labels: labels.get(name, "") != value
+    assert regex is not None
+    match = regex.match
+    if op is MatchOp.RE:
+        return lambda labels: match(labels.get(name, "")) is not None
+    return lambda labels: match(labels.get(name, "")) is None
+
+
 @dataclass(frozen=True, slots=True)
 class Matcher:
-    """One label condition; build it with `Matcher.of` or `parse_matcher` so the regex is compiled."""
+    """One label condition. `matches(labels)` tells whether a label set satisfies it (a missing
+    label is the empty string); build with `Matcher.of` or `parse_matcher`."""
 
     name: str
     op: MatchOp
     value: str
     regex: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    matches: Callable[[Mapping[str, str]], bool] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.regex is None and self.op in (MatchOp.RE, MatchOp.NRE):
+            object.__setattr__(self, "regex", compile_anchored(self.value))
+        object.__setattr__(self, "matches", _tester(self.name, self.op, self.value, self.regex))
 
     @classmethod
     def of(cls, name: str, op: MatchOp | str, value: str) -> Matcher:
@@ -59,18 +80,6 @@ class Matcher:
     def is_equal(self) -> bool:
         """True for the positive operators (`=`, `=~`), False for the negated ones."""
         return self.op in (MatchOp.EQ, MatchOp.RE)
-
-    def matches(self, labels: Mapping[str, str]) -> bool:
-        """Whether the label set satisfies this matcher (a missing label is the empty string)."""
-        value = labels.get(self.name, "")
-        op = self.op
-        if op is MatchOp.EQ:
-            return value == self.value
-        if op is MatchOp.NE:
-            return value != self.value
-        assert self.regex is not None
-        found = self.regex.match(value) is not None
-        return found if op is MatchOp.RE else not found
 
     def __str__(self) -> str:
         name = self.name if _NAME_ONLY.fullmatch(self.name) else quote(self.name)

@@ -13,7 +13,7 @@ from typing import Protocol
 from firebreak.route.inhibition import InhibitRule
 from firebreak.route.maintenance import MaintenanceWindow
 from firebreak.route.severity import SeverityScale
-from firebreak.route.silences import Silence
+from firebreak.route.silences import Silence, SilenceIndex
 from firebreak.route.tree import RouteNode
 
 
@@ -39,6 +39,7 @@ class TriagePlan:
     inhibit: tuple[InhibitRule, ...] = ()
     maintenance_by_service: Mapping[str, tuple[MaintenanceWindow, ...]] = field(init=False)
     maintenance_by_labels: tuple[MaintenanceWindow, ...] = field(init=False)
+    silence_index: SilenceIndex = field(init=False)
 
     def __post_init__(self) -> None:
         by_service: dict[str, list[MaintenanceWindow]] = {}
@@ -50,6 +51,7 @@ class TriagePlan:
                 by_service.setdefault(service, []).append(window)
         object.__setattr__(self, "maintenance_by_service", {k: tuple(v) for k, v in by_service.items()})
         object.__setattr__(self, "maintenance_by_labels", tuple(by_labels))
+        object.__setattr__(self, "silence_index", SilenceIndex(self.silences))
 
 
 class HasTriagePlan(Protocol):

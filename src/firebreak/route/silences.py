@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from firebreak.route.decision import MatcherResult
-from firebreak.route.matchers import Matcher, matches_all
+from firebreak.route.matchers import Matcher, MatchOp, matches_all
 
 SilenceState = Literal["pending", "active", "expired"]
 UNUSED_AFTER = timedelta(days=7)
@@ -72,10 +72,57 @@ def matching_silences(silences: Iterable[Silence], labels: Mapping[str, str], no
     for silence in silences:
         if not silence.starts_at <= now < silence.ends_at:
             continue
-        matched = silence.matches(labels) if trace is None else silence.judge(labels, trace)
-        if matched:
-            found.append(silence)
+        if trace is not None:
+            if silence.judge(labels, trace):
+                found.append(silence)
+            continue
+        # inlined Silence.matches: this loop runs for every silence on every alert
+        for matcher in silence.matchers:
+            if not matcher.matches(labels):
+                break
+        else:
+            if silence.matchers:
+                found.append(silence)
     return found
+
+
+class SilenceIndex:
+    """Silences arranged for fast matching: each one is filed under one of its `label="value"`
+    matchers, so an alert only has to be checked against the silences filed under its own labels
+    (plus the few that have no such matcher). Build it once per set of silences."""
+
+    __slots__ = ("_by_pair", "_position", "_rest", "silences")
+
+    def __init__(self, silences: Iterable[Silence]) -> None:
+        self.silences = tuple(silences)
+        self._by_pair: dict[tuple[str, str], list[Silence]] = {}
+        self._rest: list[Silence] = []
+        self._position: dict[int, int] = {}
+        for position, silence in enumerate(self.silences):
+            self._position[id(silence)] = position
+            key = next(((m.name, m.value) for m in silence.matchers if m.op is MatchOp.EQ and m.value), None)
+            if key is None:
+                self._rest.append(silence)
+            else:
+                self._by_pair.setdefault(key, []).append(silence)
+
+    def __len__(self) -> int:
+        return len(self.silences)
+
+    def matching(self, labels: Mapping[str, str], now: datetime,
+                 trace: list[MatcherResult] | None = None) -> list[Silence]:
+        """The active silences that match `labels`, in the order they were given."""
+        if trace is not None:
+            return matching_silences(self.silences, labels, now, trace)
+        candidates = self._rest
+        for pair in labels.items():
+            filed = self._by_pair.get(pair)
+            if filed:
+                candidates = candidates + filed
+        found = matching_silences(candidates, labels, now)
+        if len(found) > 1:
+            found.sort(key=lambda silence: self._position[id(silence)])
+        return found
 
 
 def expiring_soon(silences: Sequence[Silence], now: datetime, within: timedelta) -> list[Silence]:

@@ -16,7 +16,7 @@ from firebreak.route.inhibition import find_inhibition
 from firebreak.route.maintenance import MaintenanceWindow
 from firebreak.route.plan import HasTriagePlan, TriagePlan
 from firebreak.route.severity import SeverityScale, resolve_hint
-from firebreak.route.silences import Silence, matching_silences
+from firebreak.route.silences import Silence, SilenceIndex, matching_silences
 from firebreak.route.thresholds import apply_impact, threshold_severity
 from firebreak.route.tree import RouteNode, select_routes
 
@@ -76,11 +76,13 @@ def _maintenance(plan: TriagePlan, service: str | None, labels: Mapping[str, str
     return None
 
 
-def triage(alert: Alert, config: HasTriagePlan, now: datetime, *, silences: Sequence[Silence] = (),
+def triage(alert: Alert, config: HasTriagePlan, now: datetime, *,
+           silences: Sequence[Silence] | SilenceIndex = (),
            firing: Sequence[Alert] = (), explain: bool = False) -> TriageDecision:
     """Decide service, team, severity and policy for `alert`, and whether anything mutes it.
 
-    `silences` are the silences from storage (the configuration's own are added here); `firing`
+    `silences` are the silences from storage (the configuration's own are added here), as a list
+    or, when many alerts are triaged against the same set, a prebuilt SilenceIndex; `firing`
     are the currently firing alerts, candidates to inhibit this one. With `explain`, every
     matcher evaluated is recorded in the decision's `explanation`.
     """
@@ -112,7 +114,11 @@ def triage(alert: Alert, config: HasTriagePlan, now: datetime, *, silences: Sequ
         mute_labels = {**({"service": service} if service else {}), **({"team": team} if team else {}),
                        **labels}
     window = _maintenance(plan, service, mute_labels, now, trace)
-    matched = matching_silences(chain(plan.silences, silences), mute_labels, now, trace)
+    matched = plan.silence_index.matching(mute_labels, now, trace)
+    if isinstance(silences, SilenceIndex):
+        matched += silences.matching(mute_labels, now, trace)
+    else:
+        matched += matching_silences(silences, mute_labels, now, trace)
     muted_by = None
     if window is not None:
         muted_by = f"maintenance:{window.name}"
