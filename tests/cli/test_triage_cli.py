@@ -164,3 +164,19 @@ def test_serve_refuses_to_start_half_configured(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert f"{path}:3: teams[0].colour: unknown field 'colour'" in " ".join(done.stderr.split())
+
+
+def test_silence_warn_reaches_the_author_once(cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "firebreak.yaml"
+    path.write_text(SMALL + "users:\n  - {name: Amara, handle: amara, contact: [{via: 'console://'}]}\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("FIREBREAK_CONFIG", str(path))
+    run(cli, "silence", "add", "service=api", "--comment", "deploy", "--duration", "30m", "--author", "amara")
+    run(cli, "silence", "add", "service=web", "--comment", "later", "--duration", "5h", "--author", "amara")
+    run(cli, "silence", "add", "service=db", "--comment", "db", "--duration", "20m", "--author", "ghost")
+    out = run(cli, "silence", "warn", "--within", "1h")
+    assert ('"title": "Silence' in out and "ends in 29 min" in out) or "ends in 30 min" in out
+    assert "amara warned via console://" in out
+    assert "ghost not warned ('ghost' has no contact method" in " ".join(out.split())
+    assert "2 silence(s) ending within 1h" in out
+    assert "0 silence(s)" in run(cli, "silence", "warn", "--within", "1h")

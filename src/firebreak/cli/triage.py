@@ -20,10 +20,12 @@ from firebreak.cli.common import (
 )
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
+from firebreak.escalate.worker import default_channels
 from firebreak.http.triage_schemas import RouteTestOut, SilenceOut
 from firebreak.kernel.errors import InvalidInput
 from firebreak.route import silences_store
 from firebreak.route.probe import probe_alert
+from firebreak.route.silence_warnings import deliver, expiry_notice
 from firebreak.route.triage import triage
 
 silence_app = typer.Typer(help="Silences: mute matching alerts for a while.", no_args_is_help=True)
@@ -181,3 +183,26 @@ def test_cmd(label: list[str] = typer.Option(..., "--label", help="k=v, repeatab
                               firing=runtime.inhibition_sources(session, config, alert), explain=True)
         data = RouteTestOut.of(decision).model_dump(mode="json")
     print_decision(data)
+
+
+@silence_app.command("warn")
+@handle_errors
+def warn_cmd(within: str = typer.Option("1h", "--within", help="Warn about silences ending within")) -> None:
+    """Warn the authors of silences about to expire (each silence once), through their contact methods.
+
+    Run it every few minutes (cron, systemd timer); authors are the users' handles in the configuration.
+    """
+    window = positive_duration(within, field="--within")
+    runtime = open_runtime()
+    now = runtime.clock.now()
+    with unit_of_work(runtime) as session:
+        due = silences_store.claim_expiry_warnings(session=session, now=now, within=window)
+        notices = [expiry_notice(silences_store.to_silence(record), now) for record in due]
+    contacts = {user.handle: [method.via for method in user.contact] for user in runtime.config.users}
+    channels = default_channels()
+    for number, notice in enumerate(notices, 1):
+        outcome = deliver(notice, contacts, channels, delivery_id=number)
+        where = outcome.target or "nowhere"
+        state = "warned" if outcome.result.ok else f"not warned ({outcome.result.detail})"
+        console.print(f"silence {notice.silence_id}: {notice.author} {state} via {where}", highlight=False)
+    console.print(f"{len(notices)} silence(s) ending within {within}", highlight=False)
