@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,17 +14,18 @@ from sqlalchemy.orm import Session
 from firebreak.config import Config, parse_config
 from firebreak.db.models.core import IncidentRecord, TimelineEntryRecord
 from firebreak.db.models.paging import EscalationRecord, OutboxRecord
-from firebreak.escalate.compile import build_directory
 from firebreak.escalate.directory import Directory
 from firebreak.escalate.hooks import PagingHooks
 from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.incident import service
 from firebreak.kernel.clock import FixedClock
+from firebreak.kernel.settings import Settings
 from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
 
 PAGING_YAML = """
 severity_scale: p0-p3
+default_route: {team: eng, escalation_policy: seed}
 teams:
   - {name: eng, escalation_policy: seed, members: [ann, bob]}
 users:
@@ -63,8 +65,23 @@ def paging_config() -> Config:
 
 
 @pytest.fixture
-def directory(paging_config: Config) -> Directory:
-    return build_directory(paging_config, secret=b"test-secret", base_url="http://firebreak.test")
+def example_config(paging_config: Config) -> Config:
+    """The runtime of these tests runs on the paging configuration, not the bundled example."""
+    return paging_config
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """The shared settings, pointed at the paging configuration above."""
+    path = tmp_path / "paging.yaml"
+    path.write_text(PAGING_YAML, encoding="utf-8")
+    return Settings(database_url=db_url, data_dir=tmp_path, run_worker=False, config=path,
+                    secret_key="test-secret", public_url="http://firebreak.test")
+
+
+@pytest.fixture
+def directory(runtime: Runtime) -> Directory:
+    return runtime.paging.directory()
 
 
 @pytest.fixture

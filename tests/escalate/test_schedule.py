@@ -97,3 +97,13 @@ def test_layer_bounds_limit_when_a_layer_applies() -> None:
     plan = Schedule("p", LONDON, (Layer("base", weekly(("ann", "bob"))), bounded))
     assert plan.on_call_at(datetime(2024, 1, 31, tzinfo=UTC)).user in {"ann", "bob"}
     assert plan.on_call_at(datetime(2024, 2, 1, tzinfo=UTC)).user == "neo"
+
+
+def test_turn_at_finds_the_whole_turn_and_turns_keep_the_first_start() -> None:
+    plan = Schedule("p", LONDON, (Layer("base", weekly(("ann", "bob"))),))
+    turn = plan.turn_at(datetime(2024, 1, 10, 15, tzinfo=UTC))
+    assert (turn.start, turn.end, turn.user) == (datetime(2024, 1, 8, 9, tzinfo=UTC),
+                                                 datetime(2024, 1, 15, 9, tzinfo=UTC), "bob")
+    turns = plan.turns(datetime(2024, 1, 10, tzinfo=UTC), datetime(2024, 1, 20, tzinfo=UTC))
+    assert turns[0].start == datetime(2024, 1, 8, 9, tzinfo=UTC)
+    assert [t.user for t in turns] == ["bob", "ann"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from firebreak.cli import alert, config, db, incident, serve, token, triage
+from firebreak.cli import alert, config, db, incident, paging, serve, token, triage
 
 app = typer.Typer(help="Firebreak: self-hosted incident response.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -16,6 +16,10 @@ app.add_typer(token.app, name="token")
 app.add_typer(config.app, name="config")
 app.add_typer(triage.silence_app, name="silence")
 app.add_typer(triage.route_app, name="route")
+app.command("worker")(paging.worker)
+app.add_typer(paging.oncall_app, name="oncall")
+app.add_typer(paging.override_app, name="override")
+app.add_typer(paging.schedule_app, name="schedule")
 
 
 def main() -> None:

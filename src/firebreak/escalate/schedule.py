@@ -74,6 +74,19 @@ class Schedule:
                 segments.append(Segment(begin, finish, who.user, who.reason))
         return segments
 
+    def turn_at(self, moment: datetime, extra: Sequence[Override] = (),
+                reach: timedelta = GAP_HORIZON) -> Segment:
+        """The whole stretch around `moment` with the same person on call (looking `reach` each way)."""
+        for segment in self.timeline(moment - reach, moment + reach, extra):
+            if segment.start <= moment < segment.end:
+                return segment
+        raise AssertionError("timeline segments tile their range")  # pragma: no cover
+
+    def turns(self, start: datetime, end: datetime, extra: Sequence[Override] = (),
+              reach: timedelta = GAP_HORIZON) -> list[Segment]:
+        """Segments overlapping [start, end), the first one not cut at `start` (stable calendar ids)."""
+        return [segment for segment in self.timeline(start - reach, end, extra) if segment.end > start]
+
     def gaps(self, start: datetime, end: datetime | None = None,
              extra: Sequence[Override] = ()) -> list[Segment]:
         """Stretches in [start, end) when nobody is on call (default: the next four weeks)."""
