@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from firebreak.route.decision import TriageDecision
 from firebreak.route.matchers import matches_all
 from firebreak.route.silences import Silence
 from firebreak.route.triage import triage
+from firebreak.runbook.execute.process import Execution
 
 FIRING_SOURCES_MAX = 5000
 
@@ -42,15 +43,19 @@ class Runtime:
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
     paging: Paging = field(init=False)
+    execution: Execution = field(init=False)
+    initial_config: InitVar[Config | None] = None
 
-    def __post_init__(self) -> None:
-        self.config_holder = ConfigHolder(self.settings.config or default_config_path())
+    def __post_init__(self, initial_config: Config | None) -> None:
+        self.config_holder = ConfigHolder(self.settings.config or default_config_path(), config=initial_config)
         self.engine = make_engine(self.settings.resolved_database_url())
         self.session_factory = make_session_factory(self.engine)
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
         self.paging = Paging(settings=self.settings, config=self.config_holder,
                              session_factory=self.session_factory, clock=self.clock, hooks=self.hooks)
+        self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
+                                   clock=self.clock, hooks=self.hooks)
 
     @property
     def config(self) -> Config:
@@ -96,6 +101,7 @@ class Runtime:
 
     def close(self) -> None:
         self.paging.stop_worker()
+        self.execution.close()
         self.batcher.stop()
         self.engine.dispose()
 
