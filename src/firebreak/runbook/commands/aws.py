@@ -11,7 +11,6 @@ from firebreak.runbook.commands.verdict import (
     destructive,
     mutating,
     needs_terminal,
-    positionals,
     read_only,
 )
 
@@ -49,9 +48,14 @@ S3_COMMANDS = {"ls": "read", "presign": "read", "cp": "change", "mv": "change", 
 
 
 def service_and_operation(call: Call) -> tuple[str, str]:
-    """The AWS service and operation named on the command line."""
-    words = positionals(call.argv, TAKES_VALUE)
-    return (words[0] if words else "", words[1] if len(words) > 1 else "")
+    """The AWS service and the operation right after it (`aws [global options] SERVICE OPERATION …`)."""
+    index = 0
+    argv = call.argv
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] in TAKES_VALUE else 1
+    service = argv[index] if index < len(argv) else ""
+    operation = argv[index + 1] if index + 1 < len(argv) and not argv[index + 1].startswith("-") else ""
+    return service, operation
 
 
 def assess_aws(call: Call, ctx: Context) -> Verdict:

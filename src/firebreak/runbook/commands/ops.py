@@ -26,8 +26,13 @@ DOCKER_DESTROY = {"rm": "removes containers", "rmi": "removes images", "kill": "
                   "prune": "removes every unused object", "down": "stops and removes containers"}
 DOCKER_GROUPS = frozenset({"container", "image", "volume", "network", "system", "compose", "builder",
                            "context", "plugin", "node", "service", "stack", "secret", "swarm"})
-DOCKER_KNOWN = DOCKER_READ | DOCKER_CHANGE | frozenset(DOCKER_DESTROY) | DOCKER_GROUPS | frozenset(
-    {"exec", "attach", "wait", "help", "trust", "manifest", "scan", "init", "debug", "sbom", "scout"})
+DOCKER_KNOWN = frozenset({
+    "attach", "build", "builder", "buildx", "commit", "compose", "config", "container", "context", "cp", "create",
+    "debug", "diff", "events", "exec", "export", "help", "history", "image", "images", "import", "info", "init",
+    "inspect", "kill", "load", "login", "logout", "logs", "manifest", "network", "node", "pause", "plugin", "port",
+    "ps", "pull", "push", "rename", "restart", "rm", "rmi", "run", "save", "sbom", "scout", "search", "secret",
+    "service", "stack", "start", "stats", "stop", "swarm", "system", "tag", "top", "trust", "unpause", "update",
+    "version", "volume", "wait"})
 
 
 def docker_words(call: Call) -> list[str]:
