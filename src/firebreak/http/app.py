@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from firebreak import __version__
 from firebreak.http import problems
-from firebreak.http.routes import health, incidents, ingest, triage
+from firebreak.http.routes import health, incidents, ingest, runbooks, triage
 from firebreak.runtime import Runtime
 
 
@@ -36,4 +36,5 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(incidents.router)
     app.include_router(triage.router)
+    app.include_router(runbooks.router)
     return app
