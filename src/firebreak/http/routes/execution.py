@@ -28,6 +28,7 @@ from firebreak.runbook.execute.fill import Blocked, Plan
 from firebreak.runbook.execute.policy import requirement
 from firebreak.runbook.execute.steps import approve_step, reject_step, request_step
 from firebreak.runtime import Runtime
+from firebreak.security.redact import redact
 
 router = APIRouter(prefix="/api/v1", tags=["execution"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -188,8 +189,11 @@ def dry_run_out(slug: str, index: int, made: Any) -> DryRunOut:
                             "needs": None, "reason": None, "missing": [], "display": prepared.template, "argv": [],
                             "mode": None, "stdin": None, "values": {}}
     if isinstance(outcome, Plan):
-        base.update(status="ready", display=outcome.display, argv=outcome.shown_argv, mode=outcome.mode,
-                    stdin=outcome.stdin, values=store.values_out(outcome.values),
+        known = outcome.secrets
+        base.update(status="ready", display=redact(outcome.display, known=known),
+                    argv=[redact(a, known=known) for a in outcome.shown_argv], mode=outcome.mode,
+                    stdin=redact(outcome.stdin, known=known) if outcome.stdin else None,
+                    values=store.values_out(outcome.values),
                     needs=requirement(prepared.cls).describe())
     elif isinstance(outcome, Blocked):
         base.update(status="blocked", reason=outcome.reason, missing=list(outcome.missing),

@@ -95,8 +95,9 @@ def missing_message(names: list[str], unset: dict[str, str], service: str | None
         elif name == "...":
             parts.append("the command leaves part of itself out (`...`); write it out in the runbook")
         else:
-            where = f"set runbook variable {normalise(name)!r} on service {service}" if service \
+            key = normalise(name)
+            where = f"set runbook variable {key!r} on service {service}" if service \
                 else "configure the incident's service with a runbook variable"
-            parts.append(f"no value for {name}: give it as input {name!r}, {where}, or send it as an "
-                         f"alert label")
+            parts.append(f"no value for {name}: give it as input {key!r}, {where}, or send it as alert "
+                         f"label {key!r}")
     return "; ".join(parts)

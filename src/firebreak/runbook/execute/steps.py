@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
@@ -30,7 +31,7 @@ from firebreak.runbook.execute.prepare import Prepared, prepare
 from firebreak.runbook.execute.quoting import ValueRefused
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.model import Command, Runbook
-from firebreak.security.redact import redact_value
+from firebreak.security.redact import redact, redact_value
 from firebreak.security.roles import Principal
 
 INCIDENT_FIELDS = ("id", "title", "severity", "service", "team", "status")
@@ -121,9 +122,11 @@ def safe(data: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
 
 def note(session: Session, step: StepRunRecord, *, kind: str, actor: str, now: datetime, data: dict[str, Any],
          secrets: tuple[str, ...] = ()) -> None:
-    """One timeline entry about a step."""
+    """One timeline entry about a step (the incident row locked and read afresh: runners write concurrently)."""
+    incident = session.scalars(select(IncidentRecord).where(IncidentRecord.id == step.incident_id)
+                               .with_for_update().execution_options(populate_existing=True)).one()
     timeline.append(session, incident_id=step.incident_id, kind=kind, actor=actor,
-                    data=safe({"step_id": step.id, **data}, secrets), at=now)
+                    data=safe({"step_id": step.id, **data}, secrets), at=now, incident=incident)
 
 
 def request_step(session: Session, *, incident_id: int, command_index: int, requester: Principal,
@@ -145,9 +148,9 @@ def request_step(session: Session, *, incident_id: int, command_index: int, requ
     prepared = prepare(command, sources, follow_seconds=settings.follow_seconds)
     if dry_run:
         return Requested(None, prepared, runbook, command)
-    step = store.add(session, new_step(incident_id, runbook, command_index, command, prepared, requester,
-                                       now, automatic))
     secrets = service_vars.secret_values
+    step = store.add(session, new_step(incident_id, runbook, command_index, command, prepared, requester,
+                                       now, automatic, secrets))
     note(session, step, kind="step.requested", actor=requester.name, now=now, secrets=secrets, data={
         "runbook": runbook.slug, "command": command_index, "line": command.line, "class": step.cls,
         "display": step.display, "automatic": automatic, "adaptations": list(prepared.adaptations),
@@ -163,8 +166,8 @@ def describe_need(cls: str) -> str:
 
 
 def new_step(incident_id: int, runbook: Runbook, index: int, command: Command, prepared: Prepared,
-             requester: Principal, now: datetime, automatic: bool) -> StepRunRecord:
-    """The row for a fresh request, in the status its preparation and class call for."""
+             requester: Principal, now: datetime, automatic: bool, secrets: tuple[str, ...]) -> StepRunRecord:
+    """The row for a fresh request, in the status its preparation and class call for (secrets masked)."""
     outcome = prepared.outcome
     record = StepRunRecord(
         incident_id=incident_id, runbook_slug=runbook.slug, command_index=index, command_line=command.line,
@@ -184,6 +187,10 @@ def new_step(incident_id: int, runbook: Runbook, index: int, command: Command, p
         record.values = store.values_out(outcome.values)
         record.display, record.argv, record.mode = outcome.display, outcome.shown_argv, outcome.mode
         record.status = "queued" if requirement(prepared.cls).approvals == 0 else "awaiting_approval"
+    known = (*secrets, *(outcome.secrets if isinstance(outcome, Plan) else ()))
+    record.display = redact(record.display, known=known)
+    record.argv = [redact(arg, known=known) for arg in record.argv]
+    record.reason = redact(record.reason, known=known) if record.reason else record.reason
     return record
 
 
