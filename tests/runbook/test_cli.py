@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from firebreak.cli.main import app
-from tests.runbook.corpus import PROMETHEUS_OPERATOR, PROMETHEUS_OPERATOR_URL, SEEDS, SEED_FILES
+from tests.runbook.corpus import PROMETHEUS_OPERATOR, PROMETHEUS_OPERATOR_URL, SEED_FILES, SEEDS
 
 
 @pytest.fixture
