@@ -15,7 +15,7 @@ from firebreak.incident import timeline
 from firebreak.runtime import Runtime
 from firebreak.security import audit
 from tests.execute.conftest import BEARER, SECRET_PASSWORD
-from tests.payloads import am_alert, alertmanager
+from tests.payloads import alertmanager, am_alert
 
 PG_RUNBOOK = "postgres-connection-exhaustion"
 MITIGATION = 3  # pg_terminate_backend of the role's idle sessions: destructive
