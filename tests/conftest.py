@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from firebreak.config.loader import default_config_path, load_config
 from firebreak.config.models import Config
@@ -35,15 +35,24 @@ def worker_id() -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_database() -> str:
-    """A migrated PostgreSQL database for this test worker (PostgreSQL must be up)."""
-    name = f"firebreak_test_{worker_id()}"
+def pg_database() -> Iterator[str]:
+    """A migrated PostgreSQL database for this test worker (PostgreSQL must be up).
+
+    Several test runs may share the server at once, so the name carries the process id and the
+    database is dropped when the run ends.
+    """
+    name = f"firebreak_test_{worker_id()}_{os.getpid()}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
     upgrade(url)
-    return url
+    yield url
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,8 @@ def test_real_alertmanager_fires_and_resolves(live_runtime: Runtime, tmp_path: P
             webhook = wait_for(lambda: alerts_of(live_runtime, "alertmanager"))
             paged = wait_for(lambda: alerts_of(live_runtime, "pagerduty"))
             assert webhook[0].status == "firing" and webhook[0].labels["alertname"] == "DatabaseConnectionPoolExhausted"
-            assert paged[0].status == "firing" and paged[0].routing_key == creds.ingest_key
+            # Stored under the integration's name: the routing key itself is a secret.
+            assert paged[0].status == "firing" and paged[0].routing_key == "default-ingest"
             # resolve through Alertmanager's own API: an end time in the past
             resolved = dict(alert, endsAt=datetime.now(UTC).isoformat())
             assert httpx.post(f"{api}/alerts", json=[resolved]).status_code == 200

@@ -10,7 +10,9 @@ import uvicorn
 
 from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
 from firebreak.http.app import create_app
-from firebreak.security.bootstrap import bootstrap
+from firebreak.security.bootstrap import first_start
+from firebreak.security.logfilter import install_log_redaction
+from firebreak.security.redact import redact
 
 
 @handle_errors
@@ -26,15 +28,15 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
         runtime.settings.host = host
     if port:
         runtime.settings.port = port
+    install_log_redaction()
     with unit_of_work(runtime) as session:
-        first = bootstrap(session, now=runtime.clock.now(),
-                          admin_token=os.environ.get("FIREBREAK_ADMIN_TOKEN") or None,
-                          ingest_key=os.environ.get("FIREBREAK_INGEST_KEY") or None)
+        first = first_start(session, now=runtime.clock.now(), environ=os.environ)
     if first is not None:
         console.print("[bold]First start: credentials created (shown once, store them now)[/]")
         console.print(f"  admin token : {first.admin_token}")
         console.print(f"  ingest key  : {first.ingest_key}")
-    console.print(f"database  {runtime.settings.resolved_database_url()}")
+        console.print(f"  console     : user {first.admin_user}, password {first.admin_password}")
+    console.print(f"database  {redact(runtime.settings.resolved_database_url())}")
     console.print(f"config    {runtime.config_holder.path} (send SIGHUP to reload)")
     runtime.config_holder.install_sighup()
     url = f"http://{runtime.settings.host}:{runtime.settings.port}"

@@ -9,7 +9,10 @@ from fastapi import FastAPI
 
 from firebreak import __version__
 from firebreak.http import problems
-from firebreak.http.routes import health, incidents, ingest, runbooks, triage
+from firebreak.http.routes import audit as audit_routes
+from firebreak.http.routes import auth, tokens
+from firebreak.http.security import install_security
+from firebreak.http.routes import health, incidents, ingest, triage
 from firebreak.runtime import Runtime
 
 
@@ -32,9 +35,12 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
                   description="Self-hosted incident response: alerts in, incidents out.")
     app.state.runtime = runtime
     problems.install(app)
+    install_security(app, runtime)
+    app.include_router(auth.router)
+    app.include_router(tokens.router)
+    app.include_router(audit_routes.router)
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(incidents.router)
     app.include_router(triage.router)
-    app.include_router(runbooks.router)
     return app

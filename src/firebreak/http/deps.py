@@ -1,18 +1,43 @@
-"""Request dependencies: the runtime, a per-request transaction, the clock and the caller's role."""
+"""Request dependencies: the runtime, a per-request transaction, the clock and the caller's role.
+
+Every route declares who may call it through one of its dependencies: `require_viewer`,
+`require_responder`, `require_admin`, `require_ingest`, or `PUBLIC` for the few routes open to
+anyone (health, the public status page, sign-in, and ingest that carries its key in the body).
+`declared_access(route)` reads that declaration back; a test holds every route to it.
+
+Callers authenticate with `Authorization: Bearer <token>` or with the console session cookie;
+a cookie-authenticated request that changes something must also carry the session's CSRF token
+in the `X-CSRF-Token` header.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.orm import Session
+from starlette.routing import BaseRoute
 
+from firebreak.db.session import transaction
+from firebreak.http.timeout import Deadline
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import PermissionDenied, Unauthenticated
 from firebreak.runtime import Runtime
-from firebreak.security import tokens
+from firebreak.security import sessions, tokens
+from firebreak.security.guards import Guards
 from firebreak.security.roles import Principal, Role, has_role
+
+SESSION_COOKIE = "firebreak_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ACCESS_ATTRIBUTE = "firebreak_access"
+# Strictest first: a route that depends on several requirements needs the strictest one.
+ACCESS_ORDER = ("ingest", "admin", "responder", "viewer", "public")
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -24,11 +49,23 @@ def get_clock(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Clock:
     return runtime.clock
 
 
-def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
-    """One transaction per request: commit when the handler succeeds, roll back otherwise."""
+def get_guards(request: Request) -> Guards:
+    """Rate limiter, sign-in throttle and password hasher of this app."""
+    return request.app.state.guards  # type: ignore[no-any-return]
+
+
+def get_db(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+    """One transaction per request: commit when the handler succeeds, roll back otherwise.
+
+    The commit happens before the response is sent, and not at all once the request's deadline
+    has passed and a timeout has been answered instead.
+    """
     session = runtime.session_factory()
     try:
         yield session
+        deadline: Deadline | None = getattr(request.state, "deadline", None)
+        if deadline is not None and not deadline.claim_commit():
+            raise TimeoutError("the request timed out before its changes were committed")
         session.commit()
     except BaseException:
         session.rollback()
@@ -47,40 +84,106 @@ def bearer_secret(request: Request) -> str | None:
 
 
 def authenticate_request(request: Request, runtime: Runtime) -> Principal:
-    """Who is calling (token), or Unauthenticated."""
+    """Who is calling (bearer token first, then session cookie), or Unauthenticated."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     secret = bearer_secret(request)
-    if secret is None:
-        raise Unauthenticated("missing bearer token (Authorization: Bearer <token>)")
-    with runtime.session_factory() as session:
-        principal = tokens.authenticate(session, secret=secret, now=runtime.clock.now())
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if secret is None and not cookie:
+        raise Unauthenticated("sign in, or send a token as Authorization: Bearer <token>")
+    now = runtime.clock.now()
+    with transaction(runtime.session_factory) as session:
+        if secret is not None:
+            principal = tokens.authenticate(session, secret=secret, now=now)
+        else:
+            assert cookie is not None
+            principal = sessions.authenticate_session(session, secret=cookie, now=now)
+    if principal.via == "session" and request.method not in SAFE_METHODS \
+            and not sessions.csrf_matches(cookie or "", request.headers.get(CSRF_HEADER)):
+        raise PermissionDenied(f"a signed-in session must send its CSRF token in the {CSRF_HEADER} header "
+                               "to change anything")
     request.state.principal = principal
     return principal
 
 
-def requirement(role: Role):  # type: ignore[no-untyped-def]
+def limit_ingest(request: Request, principal: Principal, now: datetime) -> None:
+    """Spend one request of the caller's per-integration ingest budget (RateLimited when empty)."""
+    key = f"token:{principal.token_id}" if principal.token_id is not None else f"name:{principal.name}"
+    get_guards(request).ingest_limiter.check(key, now=now, what="alert requests")
+
+
+def requirement(role: Role) -> Callable[..., Principal]:
     """A dependency that admits callers whose role covers `role`."""
 
     def check(request: Request, runtime: Annotated[Runtime, Depends(get_runtime)]) -> Principal:
         principal = authenticate_request(request, runtime)
         if not has_role(principal, role):
-            raise PermissionDenied(f"role {principal.role!r} may not do this; {role} or above is needed")
+            needed = "an ingest key" if role == "ingest" else f"{role} or above"
+            raise PermissionDenied(f"role {principal.role!r} may not do this; {needed} is needed")
+        if role == "ingest":
+            limit_ingest(request, principal, runtime.clock.now())
         return principal
 
     check.__name__ = f"require_{role}"
+    setattr(check, ACCESS_ATTRIBUTE, role)
     return check
 
+
+def public() -> None:
+    """Declares a route open to anyone; it must check whatever credentials it needs itself."""
+
+
+setattr(public, ACCESS_ATTRIBUTE, "public")
 
 require_viewer = requirement("viewer")
 require_responder = requirement("responder")
 require_admin = requirement("admin")
 require_ingest = requirement("ingest")
 
-DB = Annotated[Session, Depends(get_db)]
+PUBLIC = Depends(public)
+DB = Annotated[Session, Depends(get_db, scope="function")]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+GuardsDep = Annotated[Guards, Depends(get_guards)]
 Viewer = Annotated[Principal, Depends(require_viewer)]
 Responder = Annotated[Principal, Depends(require_responder)]
 Admin = Annotated[Principal, Depends(require_admin)]
 Ingest = Annotated[Principal, Depends(require_ingest)]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One method of one route as the app serves it, with the access it declares."""
+
+    method: str
+    path: str
+    access: str | None
+    dependant: Dependant | None
+    route: BaseRoute
+
+
+def endpoints(routes: Sequence[BaseRoute]) -> list[Endpoint]:
+    """Every (method, path) the app serves, included routers flattened; non-API routes have no dependant."""
+    found = []
+    for context in iter_route_contexts(routes):
+        dependant = getattr(context, "dependant", None)
+        path = context.path or ""
+        for method in sorted(context.methods or {"*"}):
+            if method == "HEAD":
+                continue
+            found.append(Endpoint(method, path, declared_access(dependant) if dependant else None, dependant,
+                                  context.original_route))
+    return sorted(found, key=lambda e: (e.path, e.method))
+
+
+def declared_access(dependant: Dependant) -> str | None:
+    """The access a route declares through its dependencies: a role, "public", or None (undeclared)."""
+    found: set[str] = set()
+    stack = [dependant]
+    while stack:
+        current = stack.pop()
+        level = getattr(current.call, ACCESS_ATTRIBUTE, None)
+        if isinstance(level, str):
+            found.add(level)
+        stack.extend(current.dependencies)
+    return next((level for level in ACCESS_ORDER if level in found), None)

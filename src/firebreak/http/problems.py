@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from firebreak.ingest.validation import field_path
 from firebreak.kernel import errors
+from firebreak.security.redact import redact_value
 
 PROBLEM = "application/problem+json"
 STATUS: list[tuple[type[errors.FirebreakError], int]] = [
@@ -28,8 +29,10 @@ STATUS: list[tuple[type[errors.FirebreakError], int]] = [
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     """A problem+json response."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
+    # Error messages may quote what the caller sent; secrets never travel back out in them.
+    body = redact_value(body)
     headers = {}
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"

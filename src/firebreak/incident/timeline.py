@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.core import IncidentRecord, TimelineEntryRecord
 from firebreak.incident.chain import GENESIS, ChainEntry, Verdict, entry_hash, verify_chain
 from firebreak.kernel.errors import NotFound
+from firebreak.security.redact import redact_value
 
 
 def append(session: Session, *, incident_id: int, kind: str, actor: str, data: dict[str, Any],
@@ -21,6 +22,8 @@ def append(session: Session, *, incident_id: int, kind: str, actor: str, data: d
                                    .with_for_update()).one_or_none()
         if incident is None:
             raise NotFound(f"incident {incident_id} not found")
+    # Secrets never reach the timeline (it is shown, exported and kept forever).
+    data = redact_value(data)
     seq = incident.timeline_count + 1
     prev = incident.timeline_head or GENESIS
     digest = entry_hash(incident_id=incident_id, seq=seq, at=at, kind=kind, actor=actor, data=data,

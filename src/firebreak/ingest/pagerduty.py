@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from firebreak.ingest.fingerprint import scoped
 from firebreak.ingest.validation import parse_model
 from firebreak.kernel.clock import as_utc
 from firebreak.kernel.errors import InvalidInput
+from firebreak.security.redact import MASK
 
 SUMMARY_MAX = 1024
 DEDUP_KEY_MAX = 255
@@ -66,6 +68,14 @@ class Event(BaseModel):
 def pagerduty_fingerprint(routing_key: str, dedup_key: str) -> str:
     """A dedup key matches only within its routing key."""
     return scoped("pagerduty", f"{routing_key}:{dedup_key}")
+
+
+def bind_integration(alert: Alert, integration: str) -> Alert:
+    """Key an event by its integration's name instead of its routing key, which is a secret:
+    the key is then never stored, shown in a fingerprint or echoed in the raw payload."""
+    raw = {**alert.raw, "routing_key": MASK} if "routing_key" in alert.raw else alert.raw
+    return replace(alert, routing_key=integration, raw=raw,
+                   fingerprint=pagerduty_fingerprint(integration, alert.dedup_key or ""))
 
 
 def parse_pagerduty(body: Any) -> Alert:

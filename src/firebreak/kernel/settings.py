@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     ingest_batch_max: int = 2000
     run_worker: bool = True
     secret_key: str = ""
+    # Security limits: per-integration ingest rate (requests per second, 0 = unlimited) and burst,
+    # failed sign-ins allowed per window, console session lifetime, cookies only over HTTPS.
+    ingest_rate_per_second: float = 50.0
+    ingest_burst: int = 500
+    login_max_failures: int = 5
+    login_max_failures_per_client: int = 50
+    login_window_seconds: int = 900
+    session_hours: float = 12.0
+    cookie_secure: bool = True
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under data_dir."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,10 @@ from firebreak.kernel.errors import Conflict, InvalidInput, NotFound, Unauthenti
 from firebreak.security.roles import ROLES, Principal
 
 PREFIXES = {"admin": "fbk_", "responder": "fbk_", "viewer": "fbk_", "ingest": "fbi_"}
+NAME_MAX = 255
+MIN_SUPPLIED_LENGTH = 16
+# Recording every use would write on every request; once a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -38,8 +42,14 @@ def create_token(session: Session, *, name: str, role: str, now: datetime,
     """Create a token; `secret` may be supplied (e.g. from the environment at bootstrap)."""
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(ROLES)}", field="role")
-    if not name.strip():
+    name = name.strip()
+    if not name:
         raise InvalidInput("a token needs a name", field="name")
+    if len(name) > NAME_MAX or any(not ch.isprintable() for ch in name):
+        raise InvalidInput(f"a token name is at most {NAME_MAX} printable characters", field="name")
+    if secret is not None and len(secret) < MIN_SUPPLIED_LENGTH:
+        raise InvalidInput(f"a supplied token must be at least {MIN_SUPPLIED_LENGTH} characters long",
+                           field="secret")
     if session.scalars(select(ApiTokenRecord).where(ApiTokenRecord.name == name)).first():
         raise Conflict(f"a token named {name!r} already exists")
     if expires_at is not None and expires_at <= now:
@@ -62,6 +72,8 @@ def authenticate(session: Session, *, secret: str, now: datetime) -> Principal:
         raise Unauthenticated("token revoked")
     if record.expires_at is not None and record.expires_at <= now:
         raise Unauthenticated("token expired")
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
     return Principal(name=record.name, role=record.role, token_id=record.id)  # type: ignore[arg-type]
 
 
@@ -77,6 +89,17 @@ def revoke_token(session: Session, *, name: str, now: datetime) -> ApiTokenRecor
         raise NotFound(f"no token named {name!r}")
     record.revoked_at = record.revoked_at or now
     return record
+
+
+def get_token(session: Session, *, token_id: int) -> ApiTokenRecord:
+    record = session.get(ApiTokenRecord, token_id)
+    if record is None:
+        raise NotFound(f"no token with id {token_id}")
+    return record
+
+
+def is_active(record: ApiTokenRecord, *, now: datetime) -> bool:
+    return record.revoked_at is None and (record.expires_at is None or record.expires_at > now)
 
 
 def has_tokens(session: Session) -> bool:

@@ -6,12 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from firebreak import __version__
-from firebreak.http.deps import RuntimeDep
+from firebreak.http.deps import PUBLIC, RuntimeDep
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", dependencies=[PUBLIC])
 def healthz(runtime: RuntimeDep) -> dict[str, str]:
     """Ok when the database answers."""
     with runtime.engine.connect() as conn:

@@ -9,17 +9,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from firebreak.db.session import transaction
 from firebreak.flows.receive import ReceiveOutcome
 from firebreak.http.body import json_body, read_json
-from firebreak.http.deps import Ingest, RuntimeDep
+from firebreak.http.deps import PUBLIC, Ingest, RuntimeDep, limit_ingest
 from firebreak.http.problems import PROBLEM
 from firebreak.ingest.alertmanager import AlertmanagerWebhook, parse_alertmanager
 from firebreak.ingest.generic import GenericAlert, parse_generic
 from firebreak.ingest.grafana import GrafanaWebhook, parse_grafana
-from firebreak.ingest.pagerduty import Event, parse_pagerduty
+from firebreak.ingest.pagerduty import Event, bind_integration, parse_pagerduty
 from firebreak.kernel.errors import InvalidInput, Unauthenticated
 from firebreak.security import tokens
-from firebreak.security.roles import has_role
+from firebreak.security.roles import Principal, has_role
 
 router = APIRouter(tags=["ingest"])
 
@@ -97,7 +98,7 @@ def pagerduty_error(exc: InvalidInput | Unauthenticated, status: int = 400) -> J
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
-@router.post("/v2/enqueue", status_code=202,
+@router.post("/v2/enqueue", status_code=202, dependencies=[PUBLIC],
              responses={202: {"model": PagerDutyAccepted, "description": "Event processed"}},
              openapi_extra=json_body(Event), summary="PagerDuty Events API v2")
 async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
@@ -105,7 +106,7 @@ async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     try:
         body = await read_json(request, limit=runtime.settings.max_body_bytes)
         alert = parse_pagerduty(body)
-        await run_in_threadpool(check_routing_key, runtime, alert.routing_key or "")
+        principal = await run_in_threadpool(check_routing_key, runtime, alert.routing_key or "")
     except InvalidInput as exc:
         if exc.__class__.__name__ == "PayloadTooLarge":
             raise
@@ -113,14 +114,18 @@ async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
     except Unauthenticated as exc:
         return pagerduty_error(InvalidInput(f"routing_key is not a valid integration key: {exc.detail}",
                                             field="routing_key"))
+    request.state.principal = principal
+    limit_ingest(request, principal, runtime.clock.now())
+    alert = bind_integration(alert, principal.name)
     outcomes = await run_in_threadpool(runtime.batcher.submit, [alert])
     return JSONResponse({"status": "success", "message": "Event processed",
                          "dedup_key": outcomes[0].dedup_key or alert.dedup_key}, status_code=202)
 
 
-def check_routing_key(runtime: Any, routing_key: str) -> None:
+def check_routing_key(runtime: Any, routing_key: str) -> Principal:
     """The routing key must be a live ingest key (or an admin token)."""
-    with runtime.session_factory() as session:
+    with transaction(runtime.session_factory) as session:
         principal = tokens.authenticate(session, secret=routing_key, now=runtime.clock.now())
     if not has_role(principal, "ingest"):
         raise Unauthenticated("the key is not an ingest key")
+    return principal
