@@ -33,9 +33,9 @@ def record(session: Session, *, drill: str, runbook: str, started_at: datetime, 
 
 def latest(session: Session) -> dict[str, Latest]:
     """Per runbook slug: when it was last drilled, whether that passed, and when it last passed."""
-    passed_at = dict(session.execute(select(DrillResultRecord.runbook_slug, func.max(DrillResultRecord.finished_at))
-                                     .where(DrillResultRecord.passed.is_(True))
-                                     .group_by(DrillResultRecord.runbook_slug)).tuples())
+    rows = session.execute(select(DrillResultRecord.runbook_slug, func.max(DrillResultRecord.finished_at))
+                           .where(DrillResultRecord.passed.is_(True)).group_by(DrillResultRecord.runbook_slug))
+    passed_at = {slug: at for slug, at in rows}
     newest = session.scalars(select(DrillResultRecord).order_by(DrillResultRecord.finished_at.desc(),
                                                                 DrillResultRecord.id.desc()))
     out: dict[str, Latest] = {}

@@ -101,6 +101,8 @@ def adapt_command(text: str, *, follow_seconds: int = 10) -> Adapted | Refused:
             notes.append(f"`{tool}` follows output: stopped after {follow_seconds}s")
     adapted = text
     for start, end, replacement in sorted(edits, reverse=True):
+        while not replacement and end < len(adapted) and adapted[end] in " \t":
+            end += 1  # a dropped flag takes its separating blank with it
         adapted = adapted[:start] + replacement + adapted[end:]
     return Adapted(adapted, tuple(notes))
 
