@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from firebreak.cli import alert, config, db, incident, paging, runbook, serve, token, triage
+from firebreak.cli import alert, config, db, drill, incident, paging, runbook, serve, step, token, triage
 
 app = typer.Typer(help="Firebreak: self-hosted incident response.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -14,6 +14,8 @@ app.add_typer(alert.app, name="alert")
 app.add_typer(incident.app, name="incident")
 app.add_typer(token.app, name="token")
 app.add_typer(runbook.app, name="runbook")
+app.add_typer(drill.app, name="drill")
+app.add_typer(step.app, name="step")
 app.add_typer(config.app, name="config")
 app.add_typer(triage.silence_app, name="silence")
 app.add_typer(triage.route_app, name="route")
