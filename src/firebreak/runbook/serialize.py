@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -12,12 +11,23 @@ from firebreak.runbook.model import ChecklistItem, Command, Link, Phase, Runbook
 
 
 def runbook_to_dict(runbook: Runbook) -> dict[str, Any]:
-    """Every field, dates as ISO strings."""
-    data = asdict(runbook)
-    for key in ("last_updated", "next_review"):
-        value = getattr(runbook, key)
-        data[key] = value.isoformat() if value else None
-    return data
+    """Every field, dates as ISO strings (written out by hand: `dataclasses.asdict` is slow at scale)."""
+    return {
+        "title": runbook.title, "slug": runbook.slug, "kind": runbook.kind, "source_path": runbook.source_path,
+        "line": runbook.line, "severity_hint": runbook.severity_hint, "alert_names": list(runbook.alert_names),
+        "symptoms": list(runbook.symptoms),
+        "phases": [{"name": p.name, "kind": p.kind, "line": p.line,
+                    "steps": [{"text": s.text, "line": s.line} for s in p.steps]} for p in runbook.phases],
+        "commands": [{"text": c.text, "language": c.language, "cls": c.cls, "reason": c.reason,
+                      "placeholders": list(c.placeholders), "line": c.line, "phase": c.phase,
+                      "comment": c.comment, "fence": c.fence} for c in runbook.commands],
+        "links": [{"text": link.text, "url": link.url, "line": link.line} for link in runbook.links],
+        "checklists": [{"text": c.text, "checked": c.checked, "line": c.line} for c in runbook.checklists],
+        "last_updated": runbook.last_updated.isoformat() if runbook.last_updated else None,
+        "next_review": runbook.next_review.isoformat() if runbook.next_review else None,
+        "collection": runbook.collection, "url": runbook.url, "end_line": runbook.end_line,
+        "review_line": runbook.review_line,
+    }
 
 
 def runbook_from_dict(data: dict[str, Any]) -> Runbook:

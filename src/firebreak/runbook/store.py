@@ -69,6 +69,7 @@ def save_runbooks(session: Session, *, runbooks: Sequence[Runbook], now: datetim
         chunk = slugs[start:start + CHUNK]
         for record in session.scalars(select(RunbookRecord).where(RunbookRecord.slug.in_(chunk))):
             existing[record.slug] = record
+    pending: list[tuple[RunbookRecord, dict[str, object], str, str]] = []
     for runbook in runbooks:
         body = runbook_to_dict(runbook)
         digest = content_hash(body)
@@ -84,10 +85,11 @@ def save_runbooks(session: Session, *, runbooks: Sequence[Runbook], now: datetim
             report.updated.append(runbook.slug)
         _fill(record, runbook, body, digest, now)
         record.version += 1
-        session.flush()
-        session.add(RunbookVersionRecord(runbook_id=record.id, version=record.version, content_hash=digest,
-                                         source_path=runbook.source_path, body=body, imported_at=now,
-                                         imported_by=actor))
+        pending.append((record, body, digest, runbook.source_path))
+    session.flush()
+    session.add_all([RunbookVersionRecord(runbook_id=record.id, version=record.version, content_hash=digest,
+                                          source_path=source_path, body=body, imported_at=now, imported_by=actor)
+                     for record, body, digest, source_path in pending])
     session.flush()
     return report
 

@@ -24,7 +24,7 @@ TAKES_VALUE = frozenset({
 })
 READ_VERBS = frozenset({"get", "describe", "explain", "api-resources", "api-versions", "version",
                         "cluster-info", "top", "diff", "events", "kustomize", "completion", "wait",
-                        "whoami", "status", "projects", "observe", "options", "plugin"})
+                        "whoami", "status", "projects", "observe", "options", "plugin", "extract"})
 CHANGE_VERBS = frozenset({"apply", "create", "patch", "replace", "scale", "autoscale", "label", "annotate",
                           "set", "expose", "cordon", "uncordon", "taint", "cp", "certificate", "new-app",
                           "new-project", "project", "start-build", "tag", "import-image", "process", "login",
