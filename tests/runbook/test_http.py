@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from firebreak.incident import service, timeline
+from firebreak.runbook import attach
 from firebreak.runtime import Runtime
 from tests.conftest import auth
+from tests.payloads import alertmanager, am_alert
 from tests.runbook.corpus import PROMETHEUS_OPERATOR, PROMETHEUS_OPERATOR_URL, SEED_FILES
 
 
@@ -101,3 +103,17 @@ def test_a_responder_attaches_a_runbook_to_an_incident(client: TestClient, runti
         assert entries[-1].kind == "runbook.attached" and entries[-1].data["slug"] == slug
     assert client.post(f"/api/v1/incidents/{incident_id}/runbook", json={"slug": "missing"}).status_code == 404
     assert client.post("/api/v1/incidents/999999/runbook", json={"slug": slug}).status_code == 404
+
+
+def test_an_alert_opening_an_incident_attaches_its_runbook(client: TestClient, ingest_client: TestClient,
+                                                             runtime: Runtime) -> None:
+    client.post("/api/v1/runbooks/import", json={"documents": seed_documents()})
+    runtime.hooks.on_opened.append(attach.on_incident_opened)
+    payload = alertmanager(am_alert("DatabaseConnectionPoolExhausted", service="backend"))
+    assert ingest_client.post("/api/v1/alerts/alertmanager", json=payload).status_code == 202
+    incident_id = client.get("/api/v1/incidents").json()["items"][0]["id"]
+    with runtime.session_factory() as session:
+        current = attach.current_attachment(session, incident_id)
+        kinds = [e.kind for e in timeline.entries(session, incident_id=incident_id)]
+    assert current is not None and current["slug"] == "003-e553a3c957542cac/database-connection-pool-exhausted"
+    assert "runbook.attached" in kinds
