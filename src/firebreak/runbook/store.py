@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.runbook import RunbookRecord, RunbookVersionRecord
@@ -117,7 +117,7 @@ def list_runbooks(session: Session, *, kind: str | None = None, query: str | Non
         statement = statement.where(RunbookRecord.kind == kind)
     for word in (query or "").lower().split():
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(or_(RunbookRecord.search_text.like(pattern, escape="\\")))
+        statement = statement.where(RunbookRecord.search_text.like(pattern, escape="\\"))
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     records = session.scalars(statement.order_by(RunbookRecord.slug).limit(limit).offset(offset))
     return Page(items=[runbook_from_dict(r.body) for r in records], total=total)

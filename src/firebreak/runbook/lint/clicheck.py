@@ -6,6 +6,7 @@ import difflib
 import re
 
 from firebreak.runbook.commands import aws, kube, ops, redis
+from firebreak.runbook.commands.verdict import Call
 from firebreak.runbook.lint.invocations import Invocation
 from firebreak.runbook.lint.sqlcheck import SqlIssue
 
@@ -108,8 +109,8 @@ def redis_issues(command: list[str]) -> list[SqlIssue]:
     return []
 
 
-def _call(item: Invocation) -> kube.Call:
-    return kube.Call(name=item.tool, argv=list(item.argv), stdin_text=item.stdin_text)
+def _call(item: Invocation) -> Call:
+    return Call(name=item.tool, argv=list(item.argv), stdin_text=item.stdin_text)
 
 
 def _kube(item: Invocation) -> list[SqlIssue]:

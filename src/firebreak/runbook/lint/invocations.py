@@ -56,14 +56,18 @@ def _unwrap(words: list[Word], stdin_text: str | None, depth: int) -> Iterator[I
             position = len(words) - len(inner)
             yield from _unwrap(words[position:], stdin_text, depth + 1)
     elif tool in SCRIPT_RUNNERS:
-        script = " ".join(argv[1:]) if tool == "ssh" else (
-            argv[argv.index("-c") + 1] if "-c" in argv and argv.index("-c") + 1 < len(argv) else
-            " ".join(argv) if tool == "watch" else "")
-        if tool == "watch":
-            script = " ".join(a for a in argv if not a.startswith("-") and not a.isdigit())
-        if script:
-            for inner in invocations(script):
-                yield inner
+        yield from (inner for inner in invocations(_script_of(tool, argv)))
+
+
+def _script_of(tool: str, argv: list[str]) -> str:
+    """The shell text a script runner executes (`watch CMD`, `ssh HOST CMD`, `bash -c CMD`)."""
+    if tool == "watch":
+        return " ".join(a for a in argv if not a.startswith("-") and not a.isdigit())
+    if tool == "ssh":
+        return " ".join(argv[1:])
+    if "-c" in argv and argv.index("-c") + 1 < len(argv):
+        return argv[argv.index("-c") + 1]
+    return ""
 
 
 def sql_texts(command: Command) -> list[str]:

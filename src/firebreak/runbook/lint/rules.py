@@ -168,8 +168,8 @@ def secret_in_command(runbook: Runbook, ctx: LintContext) -> Iterator[Finding]:
             match = pattern.search(command.text)
             if match is None:
                 continue
-            value = match.group(0).lower()
-            if any(word in value.split("=")[-1].split()[-1] for word in PLACEHOLDER_WORDS):
+            secret = (match.group(0).lower().split("=")[-1].split() or [""])[-1]
+            if any(word in secret for word in PLACEHOLDER_WORDS):
                 continue
             yield finding("secret-in-command", runbook.source_path, command.line,
                           f"`{_short(command)}` contains {what}",
