@@ -15,6 +15,7 @@ from firebreak.runbook.text import clean_heading, leading_symbol, repair
 BlockKind = Literal["paragraph", "item", "fence", "table"]
 BARE_URL = re.compile(r"https?://[^\s<>`'\")\]]+")
 _PARSER = MarkdownIt("commonmark").enable("table")
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -86,7 +87,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     for end in range(1, min(len(lines), 200)):
         if lines[end].strip() in ("---", "..."):
             try:
-                data = yaml.safe_load("\n".join(lines[1:end])) or {}
+                data = yaml.load("\n".join(lines[1:end]), Loader=SAFE_LOADER) or {}  # noqa: S506 - C safe loader
             except yaml.YAMLError:
                 data = {}
             blanked = [""] * (end + 1) + lines[end + 1:]
