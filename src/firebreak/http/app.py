@@ -12,7 +12,7 @@ from firebreak.http import problems
 from firebreak.http.routes import audit as audit_routes
 from firebreak.http.routes import auth, tokens
 from firebreak.http.security import install_security
-from firebreak.http.routes import execution, health, incidents, ingest, triage
+from firebreak.http.routes import execution, health, incidents, ingest, runbooks, triage
 from firebreak.runtime import Runtime
 
 
@@ -43,5 +43,6 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(incidents.router)
     app.include_router(triage.router)
+    app.include_router(runbooks.router)
     app.include_router(execution.router)
     return app
