@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -80,8 +81,9 @@ def page_context(directory: Directory, incident: IncidentRecord, person: Person,
     }
 
 
+@functools.lru_cache(maxsize=4096)
 def display_target(target: str) -> str:
-    """A contact address safe to show (secrets masked)."""
+    """A contact address safe to show (secrets masked); cached, as parsing addresses is not cheap."""
     if ConsoleChannel.valid(target):
         return target
     return redact(target)

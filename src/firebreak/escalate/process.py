@@ -19,6 +19,7 @@ from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.settings import Settings
+from firebreak.security.secrets import resolve_secret
 
 LOG = logging.getLogger("firebreak.paging")
 KEY_FILE_NAME = "ack-link.key"
@@ -31,7 +32,8 @@ def signing_secret(settings: Settings) -> bytes:
     workers and servers run on different machines.
     """
     if settings.secret_key:
-        return settings.secret_key.encode("utf-8")
+        # The setting may point at the key (env:NAME or file:/path) instead of holding it.
+        return resolve_secret(settings.secret_key, field="FIREBREAK_SECRET_KEY").encode("utf-8")
     path = Path(settings.data_dir) / KEY_FILE_NAME
     try:
         return path.read_bytes().strip()

@@ -40,7 +40,7 @@ class WorkerOptions:
     batch: int = 200
     poll: float = 0.2  # seconds between polls when nothing is due
     lease: timedelta = timedelta(minutes=2)  # how long a claimed notification stays with its sender
-    send_threads: int = 16
+    send_threads: int = 8
     audit_every: float = 30.0
     late_after: timedelta = timedelta(seconds=30)
 
@@ -132,14 +132,10 @@ class Worker:
             results = [self._send(directory, claim) for claim in claims]
         else:
             results = list(pool.map(lambda claim: self._send(directory, claim), claims))
-        finished = []
+        sent = [outbox.Sent(claim, result, handed_at) for claim, (handed_at, result) in zip(claims, results,
+                                                                                            strict=True)]
         with transaction(self.session_factory) as session:
-            # One incident order for every writer keeps concurrent finishes free of deadlocks.
-            for claim, (handed_at, result) in sorted(zip(claims, results, strict=True),
-                                                     key=lambda pair: (pair[0].incident_id, pair[0].outbox_id)):
-                finished.append(outbox.finish(session, claim=claim, result=result, handed_at=handed_at,
-                                              now=self.clock.now(), retry=directory.retry))
-        return finished
+            return outbox.finish(session, sent=sent, now=self.clock.now(), retry=directory.retry)
 
     def _send(self, directory: Directory, claim: outbox.Claim) -> tuple[datetime, SendResult]:
         person = directory.people.get(claim.user)

@@ -10,9 +10,8 @@ from fastapi import FastAPI
 from firebreak import __version__
 from firebreak.http import problems
 from firebreak.http.routes import audit as audit_routes
-from firebreak.http.routes import auth, tokens
+from firebreak.http.routes import auth, execution, health, incidents, ingest, paging, runbooks, tokens, triage
 from firebreak.http.security import install_security
-from firebreak.http.routes import execution, health, incidents, ingest, runbooks, triage
 from firebreak.runtime import Runtime
 
 
@@ -42,6 +41,7 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(incidents.router)
+    app.include_router(paging.router)
     app.include_router(triage.router)
     app.include_router(runbooks.router)
     app.include_router(execution.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from urllib.parse import quote
 
 import apprise
@@ -12,6 +13,7 @@ from firebreak.notify.channel import Message, SendResult, scheme_of
 # Generic webhook schemes carry the delivery id as a header so receivers can drop repeats.
 HEADER_SCHEMES = frozenset({"json", "jsons", "xml", "xmls", "form", "forms"})
 DELIVERY_HEADER = "X-Firebreak-Delivery"
+APPRISE_LOG = logging.getLogger("apprise")
 
 
 class AppriseChannel:
@@ -24,19 +26,23 @@ class AppriseChannel:
         return valid(target)
 
     def send(self, target: str, message: Message) -> SendResult:
-        sender = apprise.Apprise()
-        if not sender.add(with_delivery_header(target, message.delivery_id)):
+        server = apprise.Apprise.instantiate(with_delivery_header(target, message.delivery_id),
+                                             suppress_exceptions=True)
+        if server is None:
             return SendResult(False, f"not a notification address apprise understands: {redact(target)}")
-        for server in sender:
-            # apprise's default timeouts are long; a page must not hold a worker thread for minutes
-            server.socket_connect_timeout = self._timeout
-            server.socket_read_timeout = self._timeout
-        with apprise.LogCapture(level=logging.INFO) as output:
-            delivered = sender.notify(title=message.title, body=message.body)
-        detail = _last_lines(output.getvalue())
+        # apprise's default timeouts are long; a page must not hold a worker thread for minutes
+        server.socket_connect_timeout = self._timeout
+        server.socket_read_timeout = self._timeout
+        # Calling the notifier directly keeps the work, and its log records, on this thread.
+        capture = ThreadWarnings()
+        APPRISE_LOG.addHandler(capture)
+        try:
+            delivered = server.notify(body=message.body, title=message.title)
+        finally:
+            APPRISE_LOG.removeHandler(capture)
         if delivered:
-            return SendResult(True, detail or "accepted")
-        return SendResult(False, detail or "apprise reported failure")
+            return SendResult(True, f"accepted by {scheme_of(target)}")
+        return SendResult(False, capture.text() or "apprise reported failure")
 
 
 def valid(target: str) -> bool:
@@ -60,6 +66,17 @@ def with_delivery_header(target: str, delivery_id: int) -> str:
     return f"{target}{joiner}{quote('+' + DELIVERY_HEADER)}={delivery_id}"
 
 
-def _last_lines(text: str, limit: int = 500) -> str:
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return " | ".join(lines)[-limit:]
+class ThreadWarnings(logging.Handler):
+    """Collects apprise's warnings raised on the creating thread (sends run on many threads at once)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self._thread = threading.get_ident()
+        self._lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self._thread:
+            self._lines.append(record.getMessage().strip())
+
+    def text(self, limit: int = 500) -> str:
+        return " | ".join(line for line in self._lines if line)[-limit:]

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
 from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
-from firebreak.incident import service as incidents
 from firebreak.incident import timeline
 from firebreak.notify.backoff import RetryPolicy
 from firebreak.notify.channel import SendResult, family_of
@@ -51,7 +50,6 @@ def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, st
             created_at=now)
         session.add(row)
         rows.append(row)
-    session.flush()
     return rows
 
 
@@ -72,6 +70,7 @@ class Claim:
     outbox_id: int
     token: int
     attempt: int
+    attempt_id: int
     incident_id: int
     user: str
     contact_index: int
@@ -90,7 +89,6 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, 
               and_(OutboxRecord.status == "sending", OutboxRecord.lease_until < now))
     rows = list(session.scalars(select(OutboxRecord).where(due).order_by(OutboxRecord.next_attempt_at)
                                 .limit(limit).with_for_update(skip_locked=True)))
-    claims = []
     for row in rows:
         if row.status == "sending":
             # The previous sender stopped mid-attempt; whether that attempt reached anyone is unknown.
@@ -104,12 +102,14 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta, 
         row.attempts += 1
         row.token += 1
         row.lease_until = now + lease
-        session.add(DeliveryAttemptRecord(outbox_id=row.id, incident_id=row.incident_id, attempt=row.attempts,
-                                          worker=worker, handed_at=now, outcome="in_flight", detail=""))
-        claims.append(Claim(row.id, row.token, row.attempts, row.incident_id, row.user_handle,
-                            row.contact_index, row.title, row.body, row.due_at))
+    attempts = [DeliveryAttemptRecord(outbox_id=row.id, incident_id=row.incident_id, attempt=row.attempts,
+                                      worker=worker, handed_at=now, outcome="in_flight", detail="")
+                for row in rows]
+    session.add_all(attempts)
     session.flush()
-    return claims
+    return [Claim(row.id, row.token, row.attempts, attempt.id, row.incident_id, row.user_handle,
+                  row.contact_index, row.title, row.body, row.due_at)
+            for row, attempt in zip(rows, attempts, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,22 +121,48 @@ class Finish:
     unreachable: bool = False
 
 
-def finish(session: Session, *, claim: Claim, result: SendResult, handed_at: datetime, now: datetime,
-           retry: RetryPolicy, rng: random.Random | None = None) -> Finish:
-    """Record an attempt's result, schedule a retry or fall back, and note it on the timeline."""
-    # Lock the incident first: the order acknowledgement uses (incident, then outbox rows).
-    incident = incidents.get(session, incident_id=claim.incident_id, lock=True)
-    session.execute(update(DeliveryAttemptRecord)
-                    .where(DeliveryAttemptRecord.outbox_id == claim.outbox_id,
-                           DeliveryAttemptRecord.attempt == claim.attempt)
-                    .values(outcome="delivered" if result.ok else "failed", handed_at=handed_at,
-                            finished_at=now, detail=result.detail[:2000])
-                    .execution_options(synchronize_session=False))
-    row = session.scalars(select(OutboxRecord).where(OutboxRecord.id == claim.outbox_id,
-                                                     OutboxRecord.token == claim.token)
-                          .with_for_update()).one_or_none()
-    if row is None:
-        return Finish("stale")
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A claim after its hand-over to a channel: when it was handed over and how it went."""
+
+    claim: Claim
+    result: SendResult
+    handed_at: datetime
+
+
+def finish(session: Session, *, sent: Sequence[Sent], now: datetime, retry: RetryPolicy,
+           rng: random.Random | None = None) -> list[Finish]:
+    """Record attempts' results, schedule retries or fall back, and note each on its incident's timeline.
+
+    Incidents are locked first and in id order (the order acknowledgement uses: incident, then
+    outbox rows), so concurrent finishers and acknowledgements never deadlock. A claim whose token
+    no longer matches (its lease ran out and another worker took it) only completes its log entry.
+    """
+    if not sent:
+        return []
+    incident_ids = sorted({item.claim.incident_id for item in sent})
+    incidents = {incident.id: incident for incident in session.scalars(
+        select(IncidentRecord).where(IncidentRecord.id.in_(incident_ids)).order_by(IncidentRecord.id)
+        .with_for_update())}
+    session.execute(update(DeliveryAttemptRecord), [
+        {"id": item.claim.attempt_id, "outcome": "delivered" if item.result.ok else "failed",
+         "handed_at": item.handed_at, "finished_at": now, "detail": item.result.detail[:2000]} for item in sent])
+    rows = {row.id: row for row in session.scalars(
+        select(OutboxRecord).where(OutboxRecord.id.in_([item.claim.outbox_id for item in sent]))
+        .order_by(OutboxRecord.id).with_for_update())}
+    finished = []
+    for item in sent:
+        row = rows.get(item.claim.outbox_id)
+        if row is None or row.token != item.claim.token:
+            finished.append(Finish("stale"))
+            continue
+        finished.append(_finish_one(session, row, incidents[row.incident_id], item, now, retry, rng))
+    return finished
+
+
+def _finish_one(session: Session, row: OutboxRecord, incident: IncidentRecord, item: Sent, now: datetime,
+                retry: RetryPolicy, rng: random.Random | None) -> Finish:
+    claim, result = item.claim, item.result
     row.token += 1
     row.lease_until = None
     base = {"outbox_id": row.id, "user": row.user_handle, "channel": row.channel, "target": row.target,
