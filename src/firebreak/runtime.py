@@ -26,6 +26,7 @@ from firebreak.route.decision import TriageDecision
 from firebreak.route.matchers import matches_all
 from firebreak.route.silences import Silence
 from firebreak.route.triage import triage
+from firebreak.runbook import attach
 from firebreak.runbook.execute.process import Execution
 
 FIRING_SOURCES_MAX = 5000
@@ -54,6 +55,7 @@ class Runtime:
                                      max_alerts=self.settings.ingest_batch_max)
         self.paging = Paging(settings=self.settings, config=self.config_holder,
                              session_factory=self.session_factory, clock=self.clock, hooks=self.hooks)
+        self.hooks.on_opened.append(attach.on_incident_opened)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock, hooks=self.hooks)
 
@@ -97,7 +99,7 @@ class Runtime:
 
     def runbook_of(self, session: Session, incident_id: int) -> dict[str, Any] | None:
         """The runbook attached to an incident, if any."""
-        return None
+        return attach.current_attachment(session, incident_id)
 
     def close(self) -> None:
         self.paging.stop_worker()

@@ -10,6 +10,9 @@ import uvicorn
 
 from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
 from firebreak.http.app import create_app
+from firebreak.runbook import store
+from firebreak.runbook.drills.catalog import examples_dir
+from firebreak.runbook.importer import import_paths
 from firebreak.security.bootstrap import first_start
 from firebreak.security.logfilter import install_log_redaction
 from firebreak.security.redact import redact
@@ -36,6 +39,12 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
         console.print(f"  admin token : {first.admin_token}")
         console.print(f"  ingest key  : {first.ingest_key}")
         console.print(f"  console     : user {first.admin_user}, password {first.admin_password}")
+    runbook_dir = runtime.settings.runbooks or examples_dir()
+    with unit_of_work(runtime) as session:
+        report = store.save_runbooks(session, runbooks=import_paths([runbook_dir]), now=runtime.clock.now(),
+                                     actor="serve")
+    console.print(f"runbooks  {runbook_dir}: {len(report.created)} new, {len(report.updated)} updated, "
+                  f"{len(report.unchanged)} unchanged")
     console.print(f"database  {redact(runtime.settings.resolved_database_url())}")
     console.print(f"config    {runtime.config_holder.path} (send SIGHUP to reload)")
     runtime.config_holder.install_sighup()
