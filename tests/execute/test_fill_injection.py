@@ -112,10 +112,15 @@ SQL_TEMPLATES = [
 ]
 
 
+def sql_hostile(canary: Path) -> list[str]:
+    """The values that matter to SQL quoting (the shell ones are covered above)."""
+    return [v for v in hostile(canary) if any(c in v for c in "'\"\\$*\n-")] + ["", "ünïcødé ✓"]
+
+
 @pytest.mark.parametrize(("template", "language"), SQL_TEMPLATES)
 def test_sql_values_are_literals_in_real_postgresql(tmp_path: Path, template: str, language: str) -> None:
     canary = tmp_path / "canary"
-    for value in hostile(canary):
+    for value in sql_hostile(canary):
         plan, out = run(template, value, language)
         if isinstance(plan, Blocked):
             # refusals are about the value and name it: a backslash in '…', `$` in $q$…$q$, "" as identifier

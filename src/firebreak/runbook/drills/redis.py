@@ -14,7 +14,7 @@ import redis
 from firebreak.runbook.drills.fault import Observation, free_port
 
 KEY_PREFIX = "drill:cache:"
-VALUE_BYTES = 4096
+VALUE_BYTES = 8192
 
 
 class RedisMemoryPressure:
@@ -57,18 +57,27 @@ class RedisMemoryPressure:
         self.fill(client)
 
     def fill(self, client: redis.Redis) -> None:
-        """Write cache entries until Redis refuses writes (the fault)."""
+        """Write cache entries until Redis refuses writes, and keeps refusing them (the fault)."""
         value = b"x" * VALUE_BYTES
         index = 0
-        while index < 1_000_000:
+        while index < 100_000:
             pipe = client.pipeline(transaction=False)
-            for offset in range(100):
+            for offset in range(50):
                 pipe.set(f"{KEY_PREFIX}{index + offset}", value)
-            index += 100
+            index += 50
             try:
                 pipe.execute()
             except redis.exceptions.OutOfMemoryError:
-                return
+                break
+        refusals = 0
+        while refusals < 3 and index < 200_000:  # memory hovers at the limit: top up until it stays over
+            try:
+                client.set(f"{KEY_PREFIX}{index}", b"x" * 1024)
+                index += 1
+                refusals = 0
+            except redis.exceptions.OutOfMemoryError:
+                refusals += 1
+                time.sleep(0.05)
 
     def observe(self) -> Observation:
         client = self.client()
