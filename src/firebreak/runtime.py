@@ -24,12 +24,13 @@ from firebreak.kernel.settings import Settings
 from firebreak.route import silences_store
 from firebreak.route.decision import TriageDecision
 from firebreak.route.matchers import matches_all
-from firebreak.route.silences import Silence
+from firebreak.route.silences import SilenceIndex
 from firebreak.route.triage import triage
 from firebreak.runbook import attach
 from firebreak.runbook.execute.process import Execution
 
 FIRING_SOURCES_MAX = 5000
+SILENCE_CACHE = "firebreak.active_silences"
 
 
 @dataclass
@@ -74,9 +75,13 @@ class Runtime:
             silences_store.record_matches(session=session, silence_ids=decision.silenced_by, now=now)
         return decision
 
-    def active_silences(self, session: Session, now: datetime) -> list[Silence]:
-        """Silences stored through the API that are active now."""
-        return silences_store.active(session=session, now=now)
+    def active_silences(self, session: Session, now: datetime) -> SilenceIndex:
+        """Silences stored through the API that are active now, read once per transaction."""
+        cached = session.info.get(SILENCE_CACHE)
+        if cached is None or cached[0] != now:
+            cached = (now, SilenceIndex(silences_store.active(session=session, now=now)))
+            session.info[SILENCE_CACHE] = cached
+        return cached[1]
 
     def inhibition_sources(self, session: Session, config: Config, alert: Alert) -> list[Alert]:
         """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
