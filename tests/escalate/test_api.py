@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import timedelta
 
 import icalendar
 from fastapi.testclient import TestClient
 
+from firebreak.config import Config
 from firebreak.escalate.worker import Worker
 from firebreak.flows.receive import receive_alerts
+from firebreak.http.app import create_app
 from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import FixedClock
+from firebreak.kernel.settings import Settings
 from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
 from tests.conftest import auth
-from tests.escalate.conftest import OpenIncident, escalation, incident_status, timeline_kinds
+from tests.escalate.conftest import OpenIncident, escalation, incident_status, outbox_rows, timeline_kinds
 
 MIN = timedelta(minutes=1)
 
@@ -131,3 +135,31 @@ def test_page_link_stops_a_repage_of_an_acknowledged_incident(
 def incident_status_of(runtime: Runtime, incident_id: int) -> str:
     with runtime.session_factory() as session:
         return incident_status(session, incident_id)
+
+
+def test_late_steps_are_reported(client: TestClient, open_incident: OpenIncident, clock: FixedClock) -> None:
+    incident_id = open_incident(severity="P0")  # first step due now; no worker runs
+    assert client.get("/api/v1/paging/late").json() == []
+    clock.advance(timedelta(seconds=45))
+    late = client.get("/api/v1/paging/late").json()
+    assert [(item["kind"], item["incident_id"], item["late_seconds"]) for item in late] == [
+        ("step", incident_id, 45.0)]
+    assert client.get("/api/v1/paging/late", params={"grace": 60}).json() == []
+
+
+def test_serve_runs_the_worker_in_the_background(settings: Settings, paging_config: Config,
+                                                 clock: FixedClock) -> None:
+    runtime = Runtime(settings.model_copy(update={"run_worker": True}), clock=clock, initial_config=paging_config)
+    try:
+        incident_id = fire(runtime, clock)
+        with TestClient(create_app(runtime, background=True)):
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                with runtime.session_factory() as session:
+                    rows = outbox_rows(session, incident_id)
+                if rows and rows[0].status == "delivered":
+                    break
+                time.sleep(0.1)
+        assert rows and rows[0].status == "delivered" and rows[0].user_handle == "ann"
+    finally:
+        runtime.close()

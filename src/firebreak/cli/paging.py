@@ -191,7 +191,7 @@ def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due st
            batch: int = typer.Option(200, "--batch", min=1, max=5000),
            lease: float = typer.Option(120.0, "--lease", min=1.0,
                                        help="Seconds a claimed notification stays with this worker"),
-           threads: int = typer.Option(8, "--threads", min=1, max=256, help="Concurrent sends")) -> None:
+           threads: int = typer.Option(4, "--threads", min=1, max=256, help="Concurrent sends")) -> None:
     """Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."""
     runtime = open_runtime(migrate=True)
     options = WorkerOptions(batch=batch, poll=poll, lease=timedelta(seconds=lease), send_threads=threads)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +35,7 @@ from firebreak.notify.channel import Channel, Message, SendResult
 from firebreak.notify.console import ConsoleChannel
 
 LOG = logging.getLogger("firebreak.worker")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ class WorkerOptions:
     batch: int = 200
     poll: float = 0.2  # seconds between polls when nothing is due
     lease: timedelta = timedelta(minutes=2)  # how long a claimed notification stays with its sender
-    send_threads: int = 8
+    send_threads: int = 4
     audit_every: float = 30.0
     late_after: timedelta = timedelta(seconds=30)
 
@@ -122,6 +125,10 @@ class Worker:
 
     def deliver(self, pool: ThreadPoolExecutor | None = None) -> list[outbox.Finish]:
         """Claim due notifications, send them concurrently, then record every result."""
+        return self.record(self.claim_and_send(pool))
+
+    def claim_and_send(self, pool: ThreadPoolExecutor | None = None) -> list[outbox.Sent]:
+        """Claim due notifications (committed before anything is sent) and hand each to its channel."""
         with transaction(self.session_factory) as session:
             claims = outbox.claim_due(session, now=self.clock.now(), limit=self.options.batch,
                                       lease=self.options.lease, worker=self.name)
@@ -132,10 +139,15 @@ class Worker:
             results = [self._send(directory, claim) for claim in claims]
         else:
             results = list(pool.map(lambda claim: self._send(directory, claim), claims))
-        sent = [outbox.Sent(claim, result, handed_at) for claim, (handed_at, result) in zip(claims, results,
-                                                                                            strict=True)]
+        return [outbox.Sent(claim, result, handed_at) for claim, (handed_at, result) in zip(claims, results,
+                                                                                          strict=True)]
+
+    def record(self, sent: list[outbox.Sent]) -> list[outbox.Finish]:
+        """Write the results of sends to the outbox, the delivery log and the timelines."""
+        if not sent:
+            return []
         with transaction(self.session_factory) as session:
-            return outbox.finish(session, sent=sent, now=self.clock.now(), retry=directory.retry)
+            return outbox.finish(session, sent=sent, now=self.clock.now(), retry=self.directory().retry)
 
     def _send(self, directory: Directory, claim: outbox.Claim) -> tuple[datetime, SendResult]:
         person = directory.people.get(claim.user)
@@ -162,33 +174,73 @@ class Worker:
         return late
 
     def run(self, stop: threading.Event) -> None:
-        """Loop until `stop` is set: steps and deliveries in two threads, an audit now and then."""
+        """Loop until `stop` is set: steps, sends and result recording in three threads, audits now and then.
+
+        A step that queued notifications wakes the sending thread at once, and results are
+        recorded by their own thread, so a page waits neither for a poll nor for the previous
+        batch's bookkeeping.
+        """
         pool = ThreadPoolExecutor(self.options.send_threads, thread_name_prefix="firebreak-send")
-        delivery = threading.Thread(target=self._loop, args=(stop, lambda: bool(self.deliver(pool))),
-                                    name="firebreak-deliver", daemon=True)
-        delivery.start()
+        wake = threading.Event()
+        results: queue.Queue[list[outbox.Sent]] = queue.Queue()
+        sending = threading.Thread(target=self._send_loop, args=(stop, wake, pool, results),
+                                   name="firebreak-send-loop", daemon=True)
+        recording = threading.Thread(target=self._record_loop, args=(sending, results),
+                                     name="firebreak-record", daemon=True)
+        sending.start()
+        recording.start()
         next_audit = time.monotonic()
         try:
             while not stop.is_set():
-                busy = self._guarded(lambda: bool(self.run_steps()))
+                outcomes = self._guarded(self.run_steps, [])
+                if any(outcome.notifications for outcome in outcomes):
+                    wake.set()
                 if time.monotonic() >= next_audit:
-                    self._guarded(lambda: bool(self.audit()))
+                    self._guarded(self.audit, [])
                     next_audit = time.monotonic() + self.options.audit_every
-                if not busy:
+                if not outcomes:
                     stop.wait(self.options.poll)
         finally:
-            delivery.join()
+            wake.set()
+            sending.join()
+            recording.join()
             pool.shutdown(wait=True)
 
-    def _loop(self, stop: threading.Event, work: Callable[[], bool]) -> None:
+    def _send_loop(self, stop: threading.Event, wake: threading.Event, pool: ThreadPoolExecutor,
+                   results: queue.Queue[list[outbox.Sent]]) -> None:
         while not stop.is_set():
-            if not self._guarded(work):
-                stop.wait(self.options.poll)
+            sent = self._guarded(lambda: self.claim_and_send(pool), [])
+            if sent:
+                results.put(sent)
+            else:
+                wake.wait(self.options.poll)
+                wake.clear()
+
+    def _record_loop(self, sending: threading.Thread, results: queue.Queue[list[outbox.Sent]]) -> None:
+        """Record results in batches until the sending thread has stopped and everything is written."""
+        while sending.is_alive() or not results.empty():
+            try:
+                batch = results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            while not results.empty():
+                batch.extend(results.get_nowait())
+            self._record_with_retry(batch)
+
+    def _record_with_retry(self, batch: list[outbox.Sent]) -> None:
+        for delay in (0.0, 0.5, 2.0):
+            time.sleep(delay)
+            try:
+                self.record(batch)
+                return
+            except Exception:
+                LOG.exception("recording %d delivery results failed", len(batch))
+        # The claims stay "sending"; when their lease runs out they are sent again (marked unknown).
 
     @staticmethod
-    def _guarded(work: Callable[[], bool]) -> bool:
+    def _guarded(work: Callable[[], list[T]], fallback: list[T]) -> list[T]:
         try:
             return work()
         except Exception:
             LOG.exception("worker tick failed")
-            return False
+            return fallback

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from urllib.parse import quote
+from typing import Any
 
 import apprise
 
@@ -17,22 +17,21 @@ APPRISE_LOG = logging.getLogger("apprise")
 
 
 class AppriseChannel:
-    """Sends through apprise; one fresh Apprise object per send keeps threads independent."""
+    """Sends through apprise; each sending thread keeps its own notifier per address."""
 
     def __init__(self, *, timeout: float = 10.0) -> None:
         self._timeout = timeout
+        self._local = threading.local()
 
     def accepts(self, target: str) -> bool:
         return valid(target)
 
     def send(self, target: str, message: Message) -> SendResult:
-        server = apprise.Apprise.instantiate(with_delivery_header(target, message.delivery_id),
-                                             suppress_exceptions=True)
+        server = self._notifier(target)
         if server is None:
             return SendResult(False, f"not a notification address apprise understands: {redact(target)}")
-        # apprise's default timeouts are long; a page must not hold a worker thread for minutes
-        server.socket_connect_timeout = self._timeout
-        server.socket_read_timeout = self._timeout
+        if scheme_of(target) in HEADER_SCHEMES:
+            server.headers[DELIVERY_HEADER] = str(message.delivery_id)
         # Calling the notifier directly keeps the work, and its log records, on this thread.
         capture = ThreadWarnings()
         APPRISE_LOG.addHandler(capture)
@@ -43,6 +42,20 @@ class AppriseChannel:
         if delivered:
             return SendResult(True, f"accepted by {scheme_of(target)}")
         return SendResult(False, capture.text() or "apprise reported failure")
+
+    def _notifier(self, target: str) -> Any:
+        """This thread's notifier for `target`: parsing an address costs more than sending on a LAN."""
+        cache: dict[str, Any] = self._local.__dict__.setdefault("notifiers", {})
+        if target not in cache:
+            server = apprise.Apprise.instantiate(target, suppress_exceptions=True)
+            if server is not None:
+                # apprise's default timeouts are long; a page must not hold a worker thread for minutes
+                server.socket_connect_timeout = self._timeout
+                server.socket_read_timeout = self._timeout
+            if len(cache) > 512:
+                cache.clear()
+            cache[target] = server
+        return cache[target]
 
 
 def valid(target: str) -> bool:
@@ -56,14 +69,6 @@ def redact(target: str) -> str:
     if server is None:
         return f"{scheme_of(target)}://…"
     return str(server.url(privacy=True))
-
-
-def with_delivery_header(target: str, delivery_id: int) -> str:
-    """Add the idempotency header to generic webhook addresses."""
-    if scheme_of(target) not in HEADER_SCHEMES:
-        return target
-    joiner = "&" if "?" in target else "?"
-    return f"{target}{joiner}{quote('+' + DELIVERY_HEADER)}={delivery_id}"
 
 
 class ThreadWarnings(logging.Handler):

@@ -11,7 +11,7 @@ from jinja2 import Environment
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from firebreak.escalate import engine, override_store
+from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.oncall import OnCallAnswer, calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON, Segment
 from firebreak.flows.respond import acknowledge
@@ -242,6 +242,26 @@ def incident_escalation(incident_id: IncidentId, db: DB, _caller: Viewer) -> Esc
                          steps_executed=row.seq, repages=row.repages, next_due_at=row.next_due_at,
                          ack_deadline_at=row.ack_deadline_at, acknowledged_by=row.acknowledged_by,
                          snapshot=row.snapshot)
+
+
+class LateOut(BaseModel):
+    """An escalation step or notification still not done well after it fell due."""
+
+    kind: str
+    ref: int
+    incident_id: int
+    due_at: datetime
+    late_seconds: float
+
+
+@router.get("/api/v1/paging/late", response_model=list[LateOut])
+def late_work(db: DB, runtime: RuntimeDep, _caller: Viewer,
+              grace: Annotated[int, Query(ge=0, le=86_400, description="Seconds of lateness tolerated")] = 30,
+              ) -> list[LateOut]:
+    """What the lateness auditor would report now: overdue steps and notifications, most overdue first."""
+    return [LateOut(kind=item.kind, ref=item.ref, incident_id=item.incident_id, due_at=item.due_at,
+                    late_seconds=item.lateness.total_seconds())
+            for item in auditor.find_late(db, now=runtime.clock.now(), grace=timedelta(seconds=grace))]
 
 
 PAGE = Environment(autoescape=True).from_string("""<!doctype html>
