@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from firebreak.cli import alert, config, db, drill, incident, paging, runbook, serve, step, token, triage
+from firebreak.cli import alert, audit, config, db, drill, incident, paging, runbook, serve, step, token, triage, user
 
 app = typer.Typer(help="Firebreak: self-hosted incident response.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -13,6 +13,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(alert.app, name="alert")
 app.add_typer(incident.app, name="incident")
 app.add_typer(token.app, name="token")
+app.add_typer(user.app, name="user")
+app.add_typer(audit.app, name="audit")
 app.add_typer(runbook.app, name="runbook")
 app.add_typer(drill.app, name="drill")
 app.add_typer(step.app, name="step")

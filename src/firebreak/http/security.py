@@ -1,7 +1,7 @@
 """Wires the security edge into the app: middleware order, guarded API docs, OpenAPI auth and errors.
 
 Middleware, outermost first: security headers → request id and last-resort 500 → audit →
-timeout → body size cap → the application.
+timeout → input guard (body size cap, NUL characters) → the application.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from fastapi.routing import APIRoute
 from starlette.routing import Route
 
 from firebreak.http.audit import AuditMiddleware
-from firebreak.http.body_limit import BodyLimitMiddleware
 from firebreak.http.deps import SESSION_COOKIE, endpoints, require_viewer
 from firebreak.http.headers import SecurityHeadersMiddleware
+from firebreak.http.input_guard import InputGuardMiddleware
 from firebreak.http.problems import PROBLEM
 from firebreak.http.request_context import RequestContextMiddleware
 from firebreak.http.timeout import TimeoutMiddleware
@@ -56,9 +56,16 @@ ERRORS = {
 BODY_METHODS = frozenset({"post", "put", "patch"})
 
 
-def problem_response(description: str) -> dict[str, Any]:
-    return {"description": description,
-            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+def problem_response(description: str, *, html: bool = False) -> dict[str, Any]:
+    """An error answer: problem+json, or also an HTML page for routes that serve pages."""
+    content: dict[str, Any] = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    if html:
+        content["text/html"] = {"schema": {"type": "string"}}
+    return {"description": description, "content": content}
+
+
+def serves_html(operation: dict[str, Any]) -> bool:
+    return any("text/html" in (answer.get("content") or {}) for answer in operation["responses"].values())
 
 
 def describe_errors(schema: dict[str, Any], app: FastAPI) -> None:
@@ -72,25 +79,27 @@ def describe_errors(schema: dict[str, Any], app: FastAPI) -> None:
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             level = access.get((path, method))
-            codes = {400, 405, 500, 503}
+            # Lookups by query parameter can miss too, so 404 goes everywhere.
+            codes = {400, 404, 405, 500, 503}
             if level != "public":
                 operation.setdefault("security", [{"bearerAuth": []}, {"sessionCookie": []}])
                 codes |= {401, 403}
-            if "{" in path or method != "get":
-                codes |= {404, 409}
+            if method != "get":
+                codes |= {409}
             if method in BODY_METHODS:
                 codes |= {413}
             if level in ("ingest", "public") or method != "get":
                 codes |= {429}
             codes |= {422}
             responses = operation["responses"]
+            html = serves_html(operation)
             for code in sorted(codes):
                 existing = responses.get(str(code))
                 if existing is None or "HTTPValidationError" in str(existing.get("content", "")):
                     responses[str(code)] = problem_response(
-                        existing.get("description", ERRORS[code]) if existing else ERRORS[code])
+                        existing.get("description", ERRORS[code]) if existing else ERRORS[code], html=html)
                 elif "content" not in existing:
-                    existing["content"] = problem_response(ERRORS[code])["content"]
+                    existing["content"] = problem_response(ERRORS[code], html=html)["content"]
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -137,7 +146,7 @@ def install_security(app: FastAPI, runtime: Runtime) -> None:
     install_openapi(app)
     install_log_redaction()
     # Each addition wraps the ones before it: add innermost first.
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(InputGuardMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(TimeoutMiddleware, seconds=settings.request_timeout_seconds)
     app.add_middleware(AuditMiddleware, runtime=runtime)
     app.add_middleware(RequestContextMiddleware)
