@@ -60,3 +60,15 @@ def test_file_errors_never_include_the_content(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="larger than") as info:
         resolve_secret(f"file:{big}")
     assert "xxxx" not in info.value.detail
+
+
+def test_service_runbook_variables_resolve_env_and_file_references(tmp_path: Path) -> None:
+    from firebreak.config.directory import ServiceSpec
+    secret_file = tmp_path / "dsn"
+    secret_file.write_text("postgresql://app:from-file@db/app\n")
+    spec = ServiceSpec(name="api", team="platform", runbook_vars={
+        "namespace": "scorpius", "pg_dsn": f"file:{secret_file}", "redis_url": "env:REDIS_URL",
+        "missing": "env:NOT_SET_ANYWHERE", "gone": f"file:{tmp_path / 'nope'}"})
+    assert spec.runbook_values({"REDIS_URL": "redis://:pw@cache:6379"}) == {
+        "namespace": "scorpius", "pg_dsn": "postgresql://app:from-file@db/app", "redis_url": "redis://:pw@cache:6379",
+        "missing": None, "gone": None}

@@ -11,11 +11,10 @@ from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_w
 from firebreak.security import users
 
 app = typer.Typer(help="Console users (password sign-in).", no_args_is_help=True)
-PASSWORD = typer.Option(None, "--password-stdin", help="Read the password from standard input",
-                        is_flag=True, flag_value="-")
+PASSWORD = typer.Option(False, "--password-stdin", help="Read the password from standard input")
 
 
-def read_password(from_stdin: str | None) -> tuple[str, bool]:
+def read_password(from_stdin: bool) -> tuple[str, bool]:
     """The password from stdin when asked, else a generated one (to print once)."""
     if from_stdin:
         return typer.get_text_stream("stdin").readline().rstrip("\r\n"), False
@@ -26,7 +25,7 @@ def read_password(from_stdin: str | None) -> tuple[str, bool]:
 @handle_errors
 def create_cmd(name: str = typer.Option(..., "--name"),
                role: str = typer.Option(..., "--role", help="admin, responder or viewer"),
-               password_stdin: str = PASSWORD) -> None:
+               password_stdin: bool = PASSWORD) -> None:
     """Create a user; without --password-stdin a password is generated and printed once."""
     password, generated = read_password(password_stdin)
     runtime = open_runtime()
@@ -40,7 +39,7 @@ def create_cmd(name: str = typer.Option(..., "--name"),
 
 @app.command("password")
 @handle_errors
-def password_cmd(name: str, password_stdin: str = PASSWORD) -> None:
+def password_cmd(name: str, password_stdin: bool = PASSWORD) -> None:
     """Set a new password (ends the user's sessions); generated and printed once unless given."""
     password, generated = read_password(password_stdin)
     runtime = open_runtime()

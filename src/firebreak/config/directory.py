@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 from firebreak.config.paging import ContactMethodSpec
 from firebreak.config.routing import LabelValue
 from firebreak.config.types import Name, Strict, TimeZone
+from firebreak.kernel.errors import ConfigError
+from firebreak.security.secrets import is_reference, resolve_secret
 
 ENV_PREFIX = "env:"
 
@@ -44,8 +46,8 @@ class UserSpec(Strict):
 class ServiceSpec(Strict):
     """A service: its owner, dependencies, status-page component and runbook variables.
 
-    A runbook variable written `env:NAME` is read from the environment when a runbook runs,
-    so secrets such as database DSNs stay out of the file.
+    A runbook variable written `env:NAME` (or `file:/path`) is read from the environment (or the
+    file) when a runbook runs, so secrets such as database DSNs stay out of the file.
     """
 
     name: Name
@@ -58,8 +60,14 @@ class ServiceSpec(Strict):
     runbook_vars: dict[str, LabelValue] = Field(default_factory=dict)
 
     def runbook_values(self, environ: Mapping[str, str]) -> dict[str, str | None]:
-        """Runbook variables with `env:NAME` references read from `environ` (None when unset)."""
+        """Runbook variables with `env:NAME` and `file:/path` references resolved (None when unavailable)."""
         values: dict[str, str | None] = {}
         for key, raw in self.runbook_vars.items():
-            values[key] = environ.get(raw[len(ENV_PREFIX):]) if raw.startswith(ENV_PREFIX) else raw
+            if not is_reference(raw):
+                values[key] = raw
+                continue
+            try:
+                values[key] = resolve_secret(raw, environ=environ)
+            except ConfigError:
+                values[key] = None  # a step that needs it is blocked and says which variable is missing
         return values

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from firebreak.config.directory import ENV_PREFIX
 from firebreak.config.runtime import ConfigHolder
 from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
@@ -17,6 +16,7 @@ from firebreak.runbook.execute.executor import Executor, Limits
 from firebreak.runbook.execute.local import LocalProcessExecutor
 from firebreak.runbook.execute.runner import StepRunner
 from firebreak.runbook.execute.steps import ServiceVars, StepSettings
+from firebreak.security.secrets import is_reference
 
 SWITCH = "diagnostics"
 OFF = frozenset({"off", "false", "no", "0"})
@@ -29,7 +29,7 @@ def service_vars(config: ConfigHolder, name: str | None, environ: Mapping[str, s
         return ServiceVars()
     values = spec.runbook_values(environ)
     switch = str(values.pop(SWITCH, "") or "").strip().lower()
-    secret = frozenset(key for key, raw in spec.runbook_vars.items() if str(raw).startswith(ENV_PREFIX))
+    secret = frozenset(key for key, raw in spec.runbook_vars.items() if is_reference(str(raw)))
     return ServiceVars(values=values, secret=secret, automatic=bool(values) and switch not in OFF)
 
 
