@@ -75,8 +75,8 @@ def factory(pg_url: str) -> Iterator[sessionmaker[Session]]:
     db.dispose()
 
 
-def open_incidents(factory: sessionmaker[Session], text: str, count: int, spread: timedelta) -> None:
-    """Open `count` incidents whose first steps fall due across `spread` from now."""
+def open_incidents(factory: sessionmaker[Session], text: str, count: int) -> None:
+    """Open `count` incidents with escalations, held back until `release`."""
     directory = build_directory(parse_config(text, file="durability.yaml"), secret=b"k")
     now = SystemClock().now()
     with factory.begin() as session:
@@ -86,7 +86,17 @@ def open_incidents(factory: sessionmaker[Session], text: str, count: int, spread
                                              actor="test", data={})
             row = engine.start(session, incident=incident, directory=directory, now=now)
             assert row is not None
-            row.next_due_at = now + spread * (number / count)
+            row.next_due_at = now + timedelta(days=1)
+
+
+def release(factory: sessionmaker[Session], spread: timedelta) -> None:
+    """Make every first step fall due, spread over the next `spread`."""
+    now = SystemClock().now()
+    with factory.begin() as session:
+        rows = list(session.scalars(select(EscalationRecord).order_by(EscalationRecord.id)))
+        for number, row in enumerate(rows):
+            row.next_due_at = now + spread * (number / len(rows))
+            row.token += 1
 
 
 class Workers:
@@ -165,8 +175,9 @@ def test_sigkill_mid_way_loses_nothing_and_repeats_no_step(
     text = config_text(receiver.url, users=7, levels=levels, wait="2s")
     group = workers(text)
     [first] = group.start(wait=False)  # starts while the incidents are written
-    open_incidents(factory, text, incidents, spread=timedelta(seconds=3))
+    open_incidents(factory, text, incidents)
     group.ready()
+    release(factory, timedelta(seconds=3))
     wait_for(lambda: len(receiver.requests) >= 120, 30, "the first worker to get going")
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
@@ -205,8 +216,9 @@ def test_two_workers_never_send_the_same_page_twice(
     text = config_text(receiver.url, users=10, levels=1, wait="1h")
     group = workers(text)
     group.start(2, wait=False)  # they start while the incidents are written
-    open_incidents(factory, text, steps, spread=timedelta(seconds=1))
+    open_incidents(factory, text, steps)
     group.ready()
+    release(factory, timedelta(seconds=1))
     wait_for(lambda: count(factory, select(func.count()).select_from(OutboxRecord)
                            .where(OutboxRecord.status == "delivered")) == steps, 45, "every page delivered")
     with factory() as session:
