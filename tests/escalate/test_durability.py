@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -75,18 +76,23 @@ def factory(pg_url: str) -> Iterator[sessionmaker[Session]]:
     db.dispose()
 
 
-def open_incidents(factory: sessionmaker[Session], text: str, count: int) -> None:
-    """Open `count` incidents with escalations, held back until `release`."""
+def open_incidents(factory: sessionmaker[Session], text: str, count: int, writers: int = 4) -> None:
+    """Open `count` incidents with escalations (from a few threads), held back until `release`."""
     directory = build_directory(parse_config(text, file="durability.yaml"), secret=b"k")
     now = SystemClock().now()
-    with factory.begin() as session:
-        for number in range(count):
-            incident = service.open_incident(session, title=f"Outage {number}", severity="SEV1", service="svc",
-                                             team=None, escalation_policy="fast", group_key=f"k{number}", now=now,
-                                             actor="test", data={})
-            row = engine.start(session, incident=incident, directory=directory, now=now)
-            assert row is not None
-            row.next_due_at = now + timedelta(days=1)
+
+    def write(numbers: range) -> None:
+        with factory.begin() as session:
+            for number in numbers:
+                incident = service.open_incident(session, title=f"Outage {number}", severity="SEV1",
+                                                 service="svc", team=None, escalation_policy="fast",
+                                                 group_key=f"k{number}", now=now, actor="test", data={})
+                row = engine.start(session, incident=incident, directory=directory, now=now)
+                assert row is not None
+                row.next_due_at = now + timedelta(days=1)
+
+    with ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, [range(n, count, writers) for n in range(writers)]))
 
 
 def release(factory: sessionmaker[Session], spread: timedelta) -> None:
@@ -132,14 +138,11 @@ class Workers:
         return (self.tmp_path / f"worker-{index}.log").read_text(errors="replace")
 
     def stop_all(self) -> None:
-        for proc in self.procs:
+        for proc in self.procs:  # the test is over: no need for a graceful stop
             if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
                 proc.kill()
+        for proc in self.procs:
+            proc.wait(timeout=15)
 
 
 @pytest.fixture
