@@ -19,6 +19,7 @@ from firebreak.flows.hooks import Hooks
 from firebreak.flows.respond import acknowledge, change_status
 from firebreak.incident import service
 from firebreak.kernel.clock import FixedClock
+from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
 from tests.escalate.conftest import (
     OpenIncident,
@@ -236,3 +237,33 @@ def test_a_stale_writer_is_fenced_off(runtime: Runtime, open_incident: OpenIncid
             first.commit()
     with runtime.session_factory() as check:
         assert escalation(check, incident_id).step == 1
+
+
+def test_a_broken_row_is_set_aside_and_the_rest_still_page(runtime: Runtime, open_incident: OpenIncident,
+                                                           worker: Worker, clock: FixedClock) -> None:
+    broken = open_incident(severity="P0")
+    healthy = open_incident(severity="P0")
+    with runtime.session_factory.begin() as session:
+        row = escalation(session, broken)
+        row.snapshot = {"policy": "seed"}  # no levels: reading it fails
+        row.token += 1
+    outcomes = worker.run_steps()
+    assert [outcome.incident_id for outcome in outcomes] == [healthy]
+    with runtime.session_factory() as session:
+        assert paged_users(session, healthy) == [(1, "ann")]
+        assert escalation(session, broken).next_due_at == clock.now() + timedelta(minutes=1)
+        assert paged_users(session, broken) == []
+
+
+def test_a_reloaded_configuration_changes_who_gets_paged(runtime: Runtime, settings: Settings,
+                                                         open_incident: OpenIncident, worker: Worker) -> None:
+    assert settings.config is not None
+    text = settings.config.read_text(encoding="utf-8")
+    settings.config.write_text(text.replace("rotations: [{users: [ann, bob], every: 1w",
+                                            "rotations: [{users: [zed], every: 1w", 1), encoding="utf-8")
+    runtime.config_holder.reload()
+    incident_id = open_incident(severity="P0")
+    Worker(runtime.session_factory, runtime.paging.directory, worker.clock,
+           channels=list(worker.channels)).run_steps()
+    with runtime.session_factory() as session:
+        assert paged_users(session, incident_id) == [(1, "zed")]
