@@ -46,16 +46,21 @@ def wait_http(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def body(batch: int, per_request: int) -> dict:
-    alerts = [{"status": "firing",
-               "labels": {"alertname": f"BenchAlert{(batch * per_request + i) % 500}", "service": f"svc-{i % 20}",
-                          "instance": f"10.0.{batch % 250}.{i}:9100", "severity": "warning"},
+POOL = 1000  # distinct alerts; Alertmanager re-sends firing alerts, so most arrivals are repeats
+
+
+def body(batch: int, per_request: int, pool: int = POOL) -> dict:
+    def labels(n: int) -> dict:
+        n %= pool
+        return {"alertname": f"BenchAlert{n % 50}", "service": f"svc-{n // 50}", "instance": f"10.0.{n % 250}.1:9100",
+                "severity": "warning"}
+    alerts = [{"status": "firing", "labels": labels(batch * per_request + i),
                "annotations": {"summary": "bench"}, "startsAt": "2026-11-22T10:00:00Z",
                "endsAt": "0001-01-01T00:00:00Z"} for i in range(per_request)]
     return {"version": "4", "status": "firing", "receiver": "bench", "groupKey": "{}", "alerts": alerts}
 
 
-def run_firebreak(database_url: str, args: argparse.Namespace) -> dict:
+def run_firebreak(database_url: str, args: argparse.Namespace, pool: int = POOL) -> dict:
     port = free_port()
     key = "fbi_bench_" + os.urandom(8).hex()
     workdir = tempfile.mkdtemp(prefix="fb-bench-")
@@ -67,7 +72,7 @@ def run_firebreak(database_url: str, args: argparse.Namespace) -> dict:
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/healthz")
         return post_all(f"{base}/api/v1/alerts/alertmanager", {"Authorization": f"Bearer {key}"}, args,
-                        lambda i: body(i, args.alerts_per_request), expect=202)
+                        lambda i: body(i, args.alerts_per_request, pool), expect=202)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -100,7 +105,7 @@ def run_alertmanager(args: argparse.Namespace) -> dict | None:
     if binary is None:
         return None
     tmp = Path(tempfile.mkdtemp(prefix="am-bench-"))
-    (tmp / "am.yml").write_text("route: {receiver: null}\nreceivers: [{name: 'null'}]\n")
+    (tmp / "am.yml").write_text("route: {receiver: 'null'}\nreceivers: [{name: 'null'}]\n")
     port = free_port()
     proc = subprocess.Popen([binary, f"--config.file={tmp / 'am.yml'}", f"--storage.path={tmp / 'data'}",
                              f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
@@ -123,24 +128,32 @@ def main() -> None:
     parser.add_argument("--alerts-per-request", type=int, default=25)
     parser.add_argument("--clients", type=int, default=16)
     args = parser.parse_args()
-    name = f"firebreak_bench_{os.getpid()}"
+    names = [f"firebreak_bench_{os.getpid()}_{n}" for n in (1, 2)]
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        for name in names:
+            conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        results = {
+        results: dict = {
             "machine": f"{platform.machine()} {os.cpu_count()} cpu, {platform.python_implementation()} "
                        f"{platform.python_version()}",
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "params": vars(args),
-            "firebreak_sqlite": run_firebreak("", args),
-            "firebreak_postgresql": run_firebreak(f"postgresql://postgres@127.0.0.1:5432/{name}", args),
-            "alertmanager_in_memory": run_alertmanager(args),
         }
+        pg, pg2 = (f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names)
+        storm = argparse.Namespace(**{**vars(args), "requests": max(1, args.requests // 10)})
+        runs = [("firebreak_sqlite", lambda: run_firebreak("", args)),
+                ("firebreak_postgresql", lambda: run_firebreak(pg, args)),
+                # every alert distinct: each one opens an incident (the expensive path)
+                ("firebreak_sqlite_all_new", lambda: run_firebreak("", storm, pool=10**9)),
+                ("firebreak_postgresql_all_new", lambda: run_firebreak(pg2, storm, pool=10**9)),
+                ("alertmanager_in_memory", lambda: run_alertmanager(args))]
+        for key, run in runs:
+            results[key] = run()
+            print(f"{key:24} {results[key]}", flush=True)
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    for key, value in results.items():
-        print(f"{key:24} {value}")
+            for name in names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     out = Path(__file__).parent / "results" / "ingest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.db.models.core import AlertRecord
-from firebreak.db.session import make_engine, make_session_factory
+from firebreak.db.session import make_engine, make_session_factory, per_transaction
 from firebreak.escalate.process import Paging
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
@@ -23,7 +24,8 @@ from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.settings import Settings
 from firebreak.route import silences_store
 from firebreak.route.decision import TriageDecision
-from firebreak.route.matchers import matches_all
+from firebreak.route.inhibition import InhibitRule
+from firebreak.route.matchers import MatchOp, matches_all
 from firebreak.route.silences import SilenceIndex
 from firebreak.route.triage import triage
 from firebreak.runbook import attach
@@ -77,20 +79,22 @@ class Runtime:
 
     def active_silences(self, session: Session, now: datetime) -> SilenceIndex:
         """Silences stored through the API that are active now, read once per transaction."""
-        cached = session.info.get(SILENCE_CACHE)
-        if cached is None or cached[0] != now:
-            cached = (now, SilenceIndex(silences_store.active(session=session, now=now)))
-            session.info[SILENCE_CACHE] = cached
-        return cached[1]
+        # Read once per batch; triage checks each silence's window against its own `now` again.
+        return per_transaction(session, SILENCE_CACHE,
+                               lambda: SilenceIndex(silences_store.active(session=session, now=now)))
 
     def inhibition_sources(self, session: Session, config: Config, alert: Alert) -> list[Alert]:
         """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
-        rules = config.triage_plan.inhibit
-        if not any(matches_all(rule.target, alert.labels) for rule in rules):
+        rules = [rule for rule in config.triage_plan.inhibit if matches_all(rule.target, alert.labels)]
+        if not rules:
             return []
-        rows = session.scalars(select(AlertRecord).where(
-            AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),
-            AlertRecord.inhibited_by.is_(None)).order_by(AlertRecord.id.desc()).limit(FIRING_SOURCES_MAX))
+        query = select(AlertRecord).where(AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),
+                                          AlertRecord.inhibited_by.is_(None))
+        names = source_alertnames(rules)
+        if names is not None:
+            # Every candidate rule names its source alert: read only those alerts.
+            query = query.where(AlertRecord.name.in_(sorted(names)))
+        rows = session.scalars(query.order_by(AlertRecord.id.desc()).limit(FIRING_SOURCES_MAX))
         return [record_to_alert(row) for row in rows]
 
     def receive_context(self) -> ReceiveContext:
@@ -119,3 +123,14 @@ def record_to_alert(row: AlertRecord) -> Alert:
                  annotations=row.annotations, summary=row.summary, severity_hint=row.severity_hint,
                  starts_at=row.starts_at, ends_at=row.ends_at, dedup_key=row.dedup_key,
                  routing_key=row.routing_key)
+
+
+def source_alertnames(rules: Sequence[InhibitRule]) -> set[str] | None:
+    """The alert names every source must have, when each rule pins one with `alertname="…"`."""
+    names: set[str] = set()
+    for rule in rules:
+        pinned = [m.value for m in rule.source if m.name == "alertname" and m.op is MatchOp.EQ]
+        if not pinned:
+            return None
+        names.add(pinned[0])
+    return names

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
@@ -55,3 +58,14 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def per_transaction(session: Session, key: str, load: Callable[[], T]) -> T:
+    """A value computed once per transaction of `session` (e.g. silences read for a batch)."""
+    marker = session.get_transaction()
+    cached = session.info.get(key)
+    if cached is not None and cached[0] is marker and marker is not None:
+        return cached[1]  # type: ignore[no-any-return]
+    value = load()
+    session.info[key] = (marker, value)
+    return value

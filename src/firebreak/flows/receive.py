@@ -50,11 +50,28 @@ class ReceiveContext:
     auto_resolve: bool = False
     hooks: Hooks = field(default_factory=Hooks)
     _open_alerts: dict[str, AlertRecord] = field(default_factory=dict)
+    _known_absent: set[str] = field(default_factory=set)
+
+
+PREFETCH_CHUNK = 500
 
 
 def receive_alerts(session: Session, alerts: Sequence[Alert], *, ctx: ReceiveContext) -> list[ReceiveOutcome]:
     """Receive a batch of alerts in the caller's transaction."""
-    return [receive_one(session, alert, ctx=ctx) for alert in alerts]
+    prefetch_open_alerts(session, [alert.fingerprint for alert in alerts], ctx)
+    # Rows are flushed where an id is needed; flushing before every query would dominate the cost.
+    with session.no_autoflush:
+        return [receive_one(session, alert, ctx=ctx) for alert in alerts]
+
+
+def prefetch_open_alerts(session: Session, fingerprints: Sequence[str], ctx: ReceiveContext) -> None:
+    """Load (and lock) the batch's open alerts in a few queries instead of one per alert."""
+    wanted = sorted({fp for fp in fingerprints if fp not in ctx._open_alerts and fp not in ctx._known_absent})
+    for start in range(0, len(wanted), PREFETCH_CHUNK):
+        chunk = wanted[start:start + PREFETCH_CHUNK]
+        for row in session.scalars(select(AlertRecord).where(AlertRecord.open_key.in_(chunk)).with_for_update()):
+            ctx._open_alerts[row.fingerprint] = row
+        ctx._known_absent.update(fp for fp in chunk if fp not in ctx._open_alerts)
 
 
 def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> ReceiveOutcome:
@@ -99,6 +116,8 @@ def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> 
     cached = ctx._open_alerts.get(fingerprint)
     if cached is not None and cached.open_key == fingerprint:
         return cached
+    if fingerprint in ctx._known_absent:
+        return None
     found = session.scalars(select(AlertRecord).where(AlertRecord.open_key == fingerprint)
                             .with_for_update()).one_or_none()
     if found is not None:
@@ -120,6 +139,7 @@ def store_alert(session: Session, alert: Alert, decision: TriageDecision, ctx: R
     session.add(record)
     session.flush()
     ctx._open_alerts[alert.fingerprint] = record
+    ctx._known_absent.discard(alert.fingerprint)
     return record
 
 
@@ -172,6 +192,7 @@ def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,
     existing.resolved_at = ctx.now
     existing.last_seen = ctx.now
     ctx._open_alerts.pop(alert.fingerprint, None)
+    ctx._known_absent.add(alert.fingerprint)
     if existing.incident_id is not None:
         incident = service.get(session, incident_id=existing.incident_id, lock=True)
         incident.firing_count = max(0, incident.firing_count - 1)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.runbook import RunbookAttachmentRecord
+from firebreak.db.session import per_transaction
 from firebreak.incident import timeline
 from firebreak.runbook import store
 from firebreak.runbook.matching import Match, best_match, rank
+from firebreak.runbook.model import Runbook
 
 
 class AlertLike(Protocol):
@@ -34,6 +36,14 @@ class AlertLike(Protocol):
     def runbook_url(self) -> str | None: ...
 
 
+SCENARIO_CACHE = "firebreak.runbook_scenarios"
+
+
+def cached_scenarios(session: Session) -> list[Runbook]:
+    """The scenario runbooks, read once per transaction (a batch of alerts shares them)."""
+    return per_transaction(session, SCENARIO_CACHE, lambda: store.scenarios(session))
+
+
 def match_alerts(session: Session, *, alerts: Sequence[AlertLike]) -> list[Match]:
     """Ranked runbooks for a set of alerts."""
     names: list[str] = []
@@ -50,7 +60,7 @@ def match_alerts(session: Session, *, alerts: Sequence[AlertLike]) -> list[Match
         labels.update({str(k): str(v) for k, v in alert.labels.items()})
         texts.extend(str(alert.annotations.get(k) or "") for k in ("summary", "description", "message"))
         texts.append(alert.summary or "")
-    return rank(store.scenarios(session), alert_names=names, runbook_urls=urls, labels=labels,
+    return rank(cached_scenarios(session), alert_names=names, runbook_urls=urls, labels=labels,
                 text=" ".join(t for t in texts if t))
 
 

@@ -79,7 +79,8 @@ class AlertRecord(Base):
     inhibited_by: Mapped[str | None] = mapped_column(String(255))
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
 
-    __table_args__ = (Index("ix_alerts_status_service", "status", "service"),)
+    __table_args__ = (Index("ix_alerts_status_service", "status", "service"),
+                      Index("ix_alerts_status_name", "status", "name"))
 
 
 class IncidentRoleRecord(Base):
