@@ -14,7 +14,7 @@ from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.db.models.core import AlertRecord
-from firebreak.db.session import make_engine, make_session_factory, per_transaction
+from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory, per_transaction
 from firebreak.escalate.process import Paging
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
@@ -43,6 +43,7 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     engine: Engine = field(init=False)
     session_factory: sessionmaker[Session] = field(init=False)
+    read_session_factory: sessionmaker[Session] = field(init=False)
     hooks: Hooks = field(default_factory=Hooks)
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
@@ -54,6 +55,7 @@ class Runtime:
         self.config_holder = ConfigHolder(self.settings.config or default_config_path(), config=initial_config)
         self.engine = make_engine(self.settings.resolved_database_url())
         self.session_factory = make_session_factory(self.engine)
+        self.read_session_factory = make_read_session_factory(self.engine)
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
         self.paging = Paging(settings=self.settings, config=self.config_holder,

@@ -20,10 +20,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute
 
-from firebreak.db.session import transaction
 from firebreak.http.timeout import Deadline
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import PermissionDenied, Unauthenticated
@@ -83,6 +83,18 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
+def read_credentials(runtime: Runtime, check: Callable[[Session], Principal]) -> Principal:
+    """Check credentials in a read session (no write lock); "last used" bookkeeping is best effort."""
+    with runtime.read_session_factory() as session:
+        principal = check(session)
+        if session.dirty:
+            try:
+                session.commit()
+            except OperationalError:
+                session.rollback()
+    return principal
+
+
 def authenticate_request(request: Request, runtime: Runtime) -> Principal:
     """Who is calling (bearer token first, then session cookie), or Unauthenticated."""
     cached = getattr(request.state, "principal", None)
@@ -93,12 +105,12 @@ def authenticate_request(request: Request, runtime: Runtime) -> Principal:
     if secret is None and not cookie:
         raise Unauthenticated("sign in, or send a token as Authorization: Bearer <token>")
     now = runtime.clock.now()
-    with transaction(runtime.session_factory) as session:
-        if secret is not None:
-            principal = tokens.authenticate(session, secret=secret, now=now)
-        else:
-            assert cookie is not None
-            principal = sessions.authenticate_session(session, secret=cookie, now=now)
+    if secret is not None:
+        principal = read_credentials(runtime, lambda session: tokens.authenticate(session, secret=secret, now=now))
+    else:
+        assert cookie is not None
+        principal = read_credentials(
+            runtime, lambda session: sessions.authenticate_session(session, secret=cookie, now=now))
     if principal.via == "session" and request.method not in SAFE_METHODS \
             and not sessions.csrf_matches(cookie or "", request.headers.get(CSRF_HEADER)):
         raise PermissionDenied(f"a signed-in session must send its CSRF token in the {CSRF_HEADER} header "

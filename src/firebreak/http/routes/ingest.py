@@ -9,10 +9,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from firebreak.db.session import transaction
 from firebreak.flows.receive import ReceiveOutcome
 from firebreak.http.body import json_body, read_json
-from firebreak.http.deps import PUBLIC, Ingest, RuntimeDep, limit_ingest
+from firebreak.http.deps import PUBLIC, Ingest, RuntimeDep, limit_ingest, read_credentials
 from firebreak.http.problems import PROBLEM
 from firebreak.ingest.alertmanager import AlertmanagerWebhook, parse_alertmanager
 from firebreak.ingest.generic import GenericAlert, parse_generic
@@ -124,8 +123,8 @@ async def enqueue(request: Request, runtime: RuntimeDep) -> JSONResponse:
 
 def check_routing_key(runtime: Any, routing_key: str) -> Principal:
     """The routing key must be a live ingest key (or an admin token)."""
-    with transaction(runtime.session_factory) as session:
-        principal = tokens.authenticate(session, secret=routing_key, now=runtime.clock.now())
+    now = runtime.clock.now()
+    principal = read_credentials(runtime, lambda session: tokens.authenticate(session, secret=routing_key, now=now))
     if not has_role(principal, "ingest"):
         raise Unauthenticated("the key is not an ingest key")
     return principal
