@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, update
 
 from firebreak.db.models.security import AuditEntryRecord, AuditStateRecord
 from firebreak.db.session import transaction
 from firebreak.incident.chain import GENESIS
-from firebreak.security import audit
+from firebreak.security import audit, audit_writer
 from firebreak.security.audit import AuditEvent, outcome_of
+from firebreak.security.audit_writer import AuditWriter
 
 
 def event(clock, n: int, actor: str = "alice", status: int = 200) -> AuditEvent:
@@ -109,3 +112,40 @@ def test_outcomes() -> None:
     assert [outcome_of(s) for s in (200, 201, 204, 302, 400, 401, 403, 404, 409, 413, 422, 429, 500, 503)] == [
         "success", "success", "success", "success", "rejected", "denied", "denied", "rejected", "rejected",
         "rejected", "rejected", "limited", "error", "error"]
+
+
+def test_writer_commits_concurrent_entries_in_order_in_one_chain(runtime, clock) -> None:
+    writer = AuditWriter(runtime.session_factory)
+    futures = [writer.submit(event(clock, n)) for n in range(1, 51)]
+    for future in futures:
+        future.result(timeout=30)
+    with runtime.session_factory() as s:
+        verdict = audit.verify(s)
+        rows = audit.entries(s, limit=100)
+    assert verdict.ok and verdict.entries == 50
+    assert [r.request_id for r in reversed(rows)] == [f"req-{n}" for n in range(1, 51)]
+
+
+def test_writer_fails_only_the_bad_entry(runtime, clock) -> None:
+    writer = AuditWriter(runtime.session_factory)
+    bad = AuditEvent(at=clock.now().replace(tzinfo=None), actor="x", role=None, via="anonymous", method="POST",
+                     path="/x", action="POST /x", status=200, request_id="bad")
+    good, broken = writer.submit(event(clock, 1)), writer.submit(bad)
+    good.result(timeout=30)
+    with pytest.raises(Exception, match="naive"):
+        broken.result(timeout=30)
+    with runtime.session_factory() as s:
+        assert audit.verify(s).entries == 1
+
+
+def test_writer_thread_stops_when_idle(runtime, clock, monkeypatch) -> None:
+    monkeypatch.setattr(audit_writer, "IDLE_SECONDS", 0.05)
+    writer = AuditWriter(runtime.session_factory)
+    writer.write(event(clock, 1))
+    deadline = time.monotonic() + 5
+    while writer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert writer._thread is None
+    writer.write(event(clock, 2))  # starts again on demand
+    with runtime.session_factory() as s:
+        assert audit.verify(s).entries == 2

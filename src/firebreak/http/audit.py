@@ -7,26 +7,22 @@ client that saw an answer can rely on the audit entry existing.
 
 from __future__ import annotations
 
-import logging
+import asyncio
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy.exc import IntegrityError, OperationalError
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from firebreak.db.session import transaction
 from firebreak.runtime import Runtime
 from firebreak.security import audit
+from firebreak.security.audit_writer import AuditWriter
 from firebreak.security.redact import MASK, is_secret_key, redact, redact_value
 from firebreak.security.roles import Principal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Error bodies are problem+json and small; only that much is held back to read the detail.
 MAX_HELD_BODY = 64 * 1024
-ATTEMPTS = 3
-log = logging.getLogger("firebreak.audit")
 
 
 def who(state: dict[str, Any]) -> tuple[str, str | None, str]:
@@ -83,21 +79,14 @@ class AuditMiddleware:
     def __init__(self, app: ASGIApp, *, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
-
-    def write(self, event: audit.AuditEvent) -> None:
-        for attempt in range(ATTEMPTS):
-            try:
-                with transaction(self.runtime.session_factory) as session:
-                    audit.append(session, event)
-                return
-            except (IntegrityError, OperationalError):
-                if attempt == ATTEMPTS - 1:
-                    log.exception("audit entry could not be written: %s %s by %s -> %s",
-                                  event.method, event.path, event.actor, event.status)
+        self.writer = AuditWriter(runtime.session_factory)
 
     async def record(self, scope: Scope, *, status: int, detail: str | None) -> None:
         event = event_of(scope, status=status, detail=detail, now=self.runtime.clock.now())
-        await run_in_threadpool(self.write, event)
+        try:
+            await asyncio.wrap_future(self.writer.submit(event))
+        except Exception:  # logged by the writer; the request's own outcome stands
+            return
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") in SAFE_METHODS:

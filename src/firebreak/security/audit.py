@@ -95,22 +95,30 @@ def lock_state(session: Session) -> AuditStateRecord:
 
 def append(session: Session, event: AuditEvent) -> AuditEntryRecord:
     """Append one entry; the caller's transaction commits it."""
+    return append_many(session, [event])[0]
+
+
+def append_many(session: Session, events: list[AuditEvent]) -> list[AuditEntryRecord]:
+    """Append entries in order under one lock of the chain head; the caller's transaction commits them."""
     state = lock_state(session)
-    seq = state.count + 1
-    detail = event.detail[:DETAIL_MAX] if event.detail else None
-    data = chained_data(role=event.role, via=event.via, method=event.method, path=event.path,
-                        target=event.target, client=event.client, request_id=event.request_id,
-                        status=event.status, outcome=event.outcome, detail=detail)
-    digest = entry_hash(incident_id=CHAIN_ID, seq=seq, at=event.at, kind=event.action, actor=event.actor,
-                        data=data, prev_hash=state.head)
-    record = AuditEntryRecord(seq=seq, at=event.at, actor=event.actor, role=event.role, via=event.via,
-                              method=event.method, path=event.path, action=event.action, target=event.target,
-                              client=event.client, request_id=event.request_id, status=event.status,
-                              outcome=event.outcome, detail=detail, prev_hash=state.head, hash=digest)
-    session.add(record)
-    state.count = seq
-    state.head = digest
-    return record
+    records = []
+    for event in events:
+        seq = state.count + 1
+        detail = event.detail[:DETAIL_MAX] if event.detail else None
+        data = chained_data(role=event.role, via=event.via, method=event.method, path=event.path,
+                            target=event.target, client=event.client, request_id=event.request_id,
+                            status=event.status, outcome=event.outcome, detail=detail)
+        digest = entry_hash(incident_id=CHAIN_ID, seq=seq, at=event.at, kind=event.action, actor=event.actor,
+                            data=data, prev_hash=state.head)
+        records.append(AuditEntryRecord(
+            seq=seq, at=event.at, actor=event.actor, role=event.role, via=event.via, method=event.method,
+            path=event.path, action=event.action, target=event.target, client=event.client,
+            request_id=event.request_id, status=event.status, outcome=event.outcome, detail=detail,
+            prev_hash=state.head, hash=digest))
+        state.count = seq
+        state.head = digest
+    session.add_all(records)
+    return records
 
 
 def entries(session: Session, *, before: int | None = None, limit: int = 100, actor: str | None = None,
