@@ -133,3 +133,16 @@ def test_stored_password_is_an_argon2_hash(runtime, console_users) -> None:
         assert record.password_hash.startswith("$argon2id$") and PASSWORD not in record.password_hash
         assert users.sign_in(s, name="viewer-user", password=PASSWORD, now=runtime.clock.now(),
                              hasher=FAST_HASHER).name == "viewer-user"
+
+
+def test_same_site_pages_may_post_without_the_token_but_other_sites_may_not(browser, console_users,
+                                                                           ingest_client) -> None:
+    incident = open_incident(ingest_client)
+    sign_in(browser, "responder-user")
+    url = f"/api/v1/incidents/{incident}/notes"
+    for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "https://testserver.evil.example"}):
+        assert browser.post(url, json={"text": "x"}, headers=headers).status_code == 403, headers
+    assert browser.post(url, json={"text": "from the console"}, headers={"Origin": "https://testserver"}
+                        ).status_code == 201
+    assert browser.post(url, json={"text": "fetch"}, headers={"Sec-Fetch-Site": "same-origin"}).status_code == 201

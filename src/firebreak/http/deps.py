@@ -7,7 +7,7 @@ anyone (health, the public status page, sign-in, and ingest that carries its key
 
 Callers authenticate with `Authorization: Bearer <token>` or with the console session cookie;
 a cookie-authenticated request that changes something must also carry the session's CSRF token
-in the `X-CSRF-Token` header.
+in the `X-CSRF-Token` header, or come from a page of this site (Origin / Sec-Fetch-Site).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -95,6 +96,18 @@ def read_credentials(runtime: Runtime, check: Callable[[Session], Principal]) ->
     return principal
 
 
+def same_origin(request: Request) -> bool:
+    """True when the browser says the request comes from a page of this site.
+
+    Browsers attach Origin (or Sec-Fetch-Site) to every cross-site POST and a page cannot forge
+    them, so plain HTML forms of the console work without a token while other sites' forms fail.
+    """
+    origin = request.headers.get("origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower()
+    return request.headers.get("sec-fetch-site") == "same-origin"
+
+
 def authenticate_request(request: Request, runtime: Runtime) -> Principal:
     """Who is calling (bearer token first, then session cookie), or Unauthenticated."""
     cached = getattr(request.state, "principal", None)
@@ -112,9 +125,10 @@ def authenticate_request(request: Request, runtime: Runtime) -> Principal:
         principal = read_credentials(
             runtime, lambda session: sessions.authenticate_session(session, secret=cookie, now=now))
     if principal.via == "session" and request.method not in SAFE_METHODS \
-            and not sessions.csrf_matches(cookie or "", request.headers.get(CSRF_HEADER)):
+            and not sessions.csrf_matches(cookie or "", request.headers.get(CSRF_HEADER)) \
+            and not same_origin(request):
         raise PermissionDenied(f"a signed-in session must send its CSRF token in the {CSRF_HEADER} header "
-                               "to change anything")
+                               "(or come from a page of this site) to change anything")
     request.state.principal = principal
     return principal
 
