@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firebreak.security.redact import MASK, is_secret_key, redact, redact_value
+from firebreak.kernel.redact import MASK, is_secret_key, redact, redact_value
 
 SECRETS = [
     ("postgresql://fire:s3cr3t-pw@db.internal:5432/app", "s3cr3t-pw", "postgresql://fire:"),

@@ -29,3 +29,7 @@ app.add_typer(paging.schedule_app, name="schedule")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,12 +10,12 @@ import uvicorn
 
 from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
 from firebreak.http.app import create_app
+from firebreak.kernel.redact import redact
 from firebreak.runbook import store
 from firebreak.runbook.drills.catalog import examples_dir
 from firebreak.runbook.importer import import_paths
 from firebreak.security.bootstrap import first_start
 from firebreak.security.logfilter import install_log_redaction
-from firebreak.security.redact import redact
 
 
 @handle_errors

@@ -14,10 +14,10 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from firebreak.kernel.redact import MASK, is_secret_key, redact, redact_value
 from firebreak.runtime import Runtime
 from firebreak.security import audit
 from firebreak.security.audit_writer import AuditWriter
-from firebreak.security.redact import MASK, is_secret_key, redact, redact_value
 from firebreak.security.roles import Principal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from firebreak.ingest.validation import field_path
 from firebreak.kernel import errors
-from firebreak.security.redact import redact_value
+from firebreak.kernel.redact import redact_value
 
 PROBLEM = "application/problem+json"
 STATUS: list[tuple[type[errors.FirebreakError], int]] = [

@@ -11,7 +11,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from firebreak.http.problems import problem
-from firebreak.security.redact import redact
+from firebreak.kernel.redact import redact
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An inbound id is echoed only if it cannot smuggle anything into a header or a log line.

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.core import IncidentRecord, TimelineEntryRecord
 from firebreak.incident.chain import GENESIS, ChainEntry, Verdict, entry_hash, verify_chain
 from firebreak.kernel.errors import NotFound
-from firebreak.security.redact import redact_value
+from firebreak.kernel.redact import redact_value
 
 
 def append(session: Session, *, incident_id: int, kind: str, actor: str, data: dict[str, Any],

@@ -14,7 +14,7 @@ from firebreak.ingest.fingerprint import scoped
 from firebreak.ingest.validation import parse_model
 from firebreak.kernel.clock import as_utc
 from firebreak.kernel.errors import InvalidInput
-from firebreak.security.redact import MASK
+from firebreak.kernel.redact import MASK
 
 SUMMARY_MAX = 1024
 DEDUP_KEY_MAX = 255

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from firebreak.security.redact import redact
+from firebreak.kernel.redact import redact
 
 _MARK = "_firebreak_redacting"
 

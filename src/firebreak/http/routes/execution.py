@@ -20,6 +20,7 @@ from firebreak.db.session import transaction
 from firebreak.http.deps import Responder, RuntimeDep, Viewer
 from firebreak.http.problems import problem
 from firebreak.incident import service as incidents
+from firebreak.kernel.redact import redact
 from firebreak.runbook.drills import results
 from firebreak.runbook.drills.catalog import DRILLS, find_drill
 from firebreak.runbook.execute import store
@@ -28,7 +29,6 @@ from firebreak.runbook.execute.fill import Blocked, Plan
 from firebreak.runbook.execute.policy import requirement
 from firebreak.runbook.execute.steps import approve_step, reject_step, request_step
 from firebreak.runtime import Runtime
-from firebreak.security.redact import redact
 
 router = APIRouter(prefix="/api/v1", tags=["execution"])
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

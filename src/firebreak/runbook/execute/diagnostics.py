@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.incident import timeline
+from firebreak.kernel.redact import redact_value
 from firebreak.runbook import attach
 from firebreak.runbook import store as runbooks
 from firebreak.runbook.execute.fill import Plan
@@ -27,7 +28,6 @@ from firebreak.runbook.execute.runner import schedule_after_commit
 from firebreak.runbook.execute.steps import StepSettings, VariablesOf, incident_sources, request_step
 from firebreak.runbook.model import Runbook
 from firebreak.runbook.sections import UNATTENDED
-from firebreak.security.redact import redact_value
 from firebreak.security.roles import Principal
 
 SYSTEM = Principal(SYSTEM_ACTOR, "admin")

@@ -24,12 +24,12 @@ from firebreak.db.models.execution import StepRunRecord
 from firebreak.db.session import transaction
 from firebreak.incident import service as incidents
 from firebreak.kernel.clock import Clock
+from firebreak.kernel.redact import redact
 from firebreak.runbook.execute import store
 from firebreak.runbook.execute.executor import Environment, Executor, Limits, RunResult
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.steps import VariablesOf, incident_sources, note
 from firebreak.security import audit
-from firebreak.security.redact import redact
 
 LOG = logging.getLogger("firebreak.execute")
 PENDING_KEY = "firebreak.steps.after_commit"

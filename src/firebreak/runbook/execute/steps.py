@@ -21,6 +21,7 @@ from firebreak.db.models.execution import StepRunRecord
 from firebreak.incident import service as incidents
 from firebreak.incident import timeline
 from firebreak.kernel.errors import Conflict, InvalidInput, PermissionDenied
+from firebreak.kernel.redact import redact, redact_value
 from firebreak.runbook import attach
 from firebreak.runbook import store as runbooks
 from firebreak.runbook.execute import store
@@ -31,7 +32,6 @@ from firebreak.runbook.execute.prepare import Prepared, prepare
 from firebreak.runbook.execute.quoting import ValueRefused
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.model import Command, Runbook
-from firebreak.security.redact import redact, redact_value
 from firebreak.security.roles import Principal
 
 INCIDENT_FIELDS = ("id", "title", "severity", "service", "team", "status")

@@ -1,4 +1,4 @@
-"""Secret redaction (pure): applied to logs, timelines, exports and error messages before they leave.
+"""Kernel: secret redaction for logs, timelines, exports and error messages (pure).
 
 `redact(text)` masks credentials found in free text: Firebreak tokens, bearer and basic
 authorization values, passwords in connection strings, `password=…`-style assignments and
