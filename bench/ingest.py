@@ -141,7 +141,8 @@ def main() -> None:
         }
         pg, pg2 = (f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names)
         storm = argparse.Namespace(**{**vars(args), "requests": max(1, args.requests // 10)})
-        runs = [("firebreak_sqlite", lambda: run_firebreak("", args)),
+        runs = [("firebreak_sqlite_steady", lambda: run_firebreak("", args, pool=100)),
+                ("firebreak_sqlite", lambda: run_firebreak("", args)),
                 ("firebreak_postgresql", lambda: run_firebreak(pg, args)),
                 # every alert distinct: each one opens an incident (the expensive path)
                 ("firebreak_sqlite_all_new", lambda: run_firebreak("", storm, pool=10**9)),
