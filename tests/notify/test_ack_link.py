@@ -31,9 +31,10 @@ def test_other_secret_or_altered_body_is_refused() -> None:
         verify(SECRET, forged, now=NOW)
 
 
-def test_malformed_tokens_name_the_token() -> None:
+@pytest.mark.parametrize("token", ["no-dot-here", "abc.d\u00e9f", "\u00e9t\u00e9.sig"])
+def test_malformed_tokens_name_the_token(token: str) -> None:
     with pytest.raises(InvalidInput) as caught:
-        verify(SECRET, "no-dot-here", now=NOW)
+        verify(SECRET, token, now=NOW)
     assert caught.value.field == "token"
 
 

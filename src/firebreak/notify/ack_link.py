@@ -45,7 +45,7 @@ def sign(secret: bytes, *, incident_id: int, user: str, now: datetime, ttl: time
 def verify(secret: bytes, token: str, *, now: datetime) -> AckClaim:
     """Check the signature and expiry; raise Unauthenticated for forged or stale links."""
     body, dot, signature = token.partition(".")
-    if not dot or not body or not signature:
+    if not dot or not body or not signature or not token.isascii():
         raise InvalidInput("malformed acknowledge link", field="token")
     if not hmac.compare_digest(_signature(secret, body), signature):
         raise Unauthenticated("acknowledge link signature does not match")
