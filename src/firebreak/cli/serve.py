@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import typer
@@ -50,6 +51,9 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
     runtime.config_holder.install_sighup()
     url = f"http://{runtime.settings.host}:{runtime.settings.port}"
     console.print(f"[bold green]Firebreak is ready at {url}[/]  (API docs: {url}/docs)")
+    # Steps a previous process approved or queued but did not get to run (each is claimed once).
+    threading.Thread(target=runtime.execution.runner.run_queued, name="firebreak-queued-steps",
+                     daemon=True).start()
     app = create_app(runtime)
     uvicorn.run(app, host=runtime.settings.host, port=runtime.settings.port, log_level="warning",
                 timeout_graceful_shutdown=10)
