@@ -15,6 +15,7 @@ from firebreak.runbook.drills.fault import Observation, free_port
 
 KEY_PREFIX = "drill:cache:"
 VALUE_BYTES = 8192
+PIN_MARGIN = 256 * 1024  # bytes the pinned maxmemory sits below the memory in use
 
 
 class RedisMemoryPressure:
@@ -78,6 +79,10 @@ class RedisMemoryPressure:
             except redis.exceptions.OutOfMemoryError:
                 refusals += 1
                 time.sleep(0.05)
+        # Memory hovers around the limit as buffers come and go; pin the limit just under what is
+        # used so the fault stays until something frees memory.
+        used = int(client.info("memory")["used_memory"])
+        client.config_set("maxmemory", str(max(used - PIN_MARGIN, 1024 * 1024)))
 
     def observe(self) -> Observation:
         client = self.client()
