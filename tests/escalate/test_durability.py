@@ -132,7 +132,7 @@ class Workers:
 
     def ready(self) -> None:
         for index in range(len(self.procs)):
-            wait_for(lambda index=index: "running against" in self.output(index), 30, "worker start")
+            wait_for(lambda index=index: "running against" in self.output(index), 120, "worker start")
 
     def output(self, index: int) -> str:
         return (self.tmp_path / f"worker-{index}.log").read_text(errors="replace")
@@ -180,19 +180,23 @@ def test_sigkill_mid_way_loses_nothing_and_repeats_no_step(
     [first] = group.start(wait=False)  # starts while the incidents are written
     open_incidents(factory, text, incidents)
     group.ready()
-    release(factory, timedelta(seconds=3))
-    wait_for(lambda: len(receiver.requests) >= 120, 30, "the first worker to get going")
-    first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
-    assert first.returncode == -signal.SIGKILL
-    steps_at_kill = count(factory, select(func.count()).select_from(OutboxRecord))
-    assert 0 < steps_at_kill < incidents * levels  # really mid-way
-    group.start()
     expected = incidents * levels
+    receiver.hold_after = 120  # the worker is caught mid-send, however fast or slow the machine is
+    release(factory, timedelta(seconds=3))
+    wait_for(lambda: receiver.held >= 1, 120, "the first worker to get going")
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=30)
+    assert first.returncode == -signal.SIGKILL
+    receiver.release_held()
+    steps_at_kill = count(factory, select(func.count()).select_from(OutboxRecord))
+    delivered_at_kill = count(factory, select(func.count()).select_from(OutboxRecord)
+                              .where(OutboxRecord.status == "delivered"))
+    assert steps_at_kill > 0 and delivered_at_kill <= 120 < expected  # really mid-way
+    group.start()
     wait_for(lambda: count(factory, select(func.count()).select_from(OutboxRecord)
-                           .where(OutboxRecord.status == "delivered")) == expected, 40, "every page delivered")
+                           .where(OutboxRecord.status == "delivered")) == expected, 180, "every page delivered")
     wait_for(lambda: count(factory, select(func.count()).select_from(EscalationRecord)
-                           .where(EscalationRecord.status == "exhausted")) == incidents, 20, "every escalation done")
+                           .where(EscalationRecord.status == "exhausted")) == incidents, 120, "every escalation done")
     with factory() as session:
         steps = Counter(session.execute(select(OutboxRecord.escalation_id, OutboxRecord.step_seq)).all())
         assert len(steps) == expected and set(steps.values()) == {1}  # each due step executed exactly once
@@ -223,7 +227,7 @@ def test_two_workers_never_send_the_same_page_twice(
     group.ready()
     release(factory, timedelta(seconds=1))
     wait_for(lambda: count(factory, select(func.count()).select_from(OutboxRecord)
-                           .where(OutboxRecord.status == "delivered")) == steps, 45, "every page delivered")
+                           .where(OutboxRecord.status == "delivered")) == steps, 180, "every page delivered")
     with factory() as session:
         assert count(factory, select(func.count()).select_from(OutboxRecord)) == steps
         log = session.execute(select(DeliveryAttemptRecord.outbox_id, DeliveryAttemptRecord.worker)).all()

@@ -45,13 +45,25 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
 
 @dataclass
 class Receiver:
-    """A webhook receiver: answers 500 to the first `fail_first` requests, then 200; keeps what it got."""
+    """A webhook receiver: answers 500 to the first `fail_first` requests, then 200; keeps what it got.
+
+    With `hold_after` set, every request beyond that many accepted ones is kept (its body counts as
+    received) but not answered until `gate` is set: the sender is then caught in the middle of a send.
+    """
 
     fail_first: int = 0
+    hold_after: int | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     accepted: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    gate: threading.Event = field(default_factory=threading.Event)
+    held: int = 0
     port: int = 0
+
+    def release_held(self) -> None:
+        """Answer the held requests and hold no more."""
+        self.hold_after = None
+        self.gate.set()
 
     @property
     def url(self) -> str:
@@ -71,8 +83,16 @@ def receiver() -> Iterator[Receiver]:
                 failing = len(state.requests) <= state.fail_first
                 if not failing:
                     state.accepted.append(entry)
-            self.send_response(500 if failing else 200)
-            self.end_headers()
+                holding = not failing and state.hold_after is not None and len(state.accepted) > state.hold_after
+                if holding:
+                    state.held += 1
+            if holding:
+                state.gate.wait(120)
+            try:
+                self.send_response(500 if failing else 200)
+                self.end_headers()
+            except OSError:  # the sender went away while its request was held
+                return
 
         def log_message(self, format: str, *args: Any) -> None:
             return
@@ -84,5 +104,6 @@ def receiver() -> Iterator[Receiver]:
     try:
         yield state
     finally:
+        state.release_held()
         server.shutdown()
         server.server_close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -19,16 +19,39 @@ from tests.conftest import auth
 from tests.payloads import alertmanager, am_alert, pagerduty
 
 
+class SlowHandler:
+    """What the slow test route does: write, then wait until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.finished = threading.Event()
+
+
 @pytest.fixture
-def small_app(runtime):  # type: ignore[no-untyped-def]
+def slow() -> Iterator[SlowHandler]:
+    handler = SlowHandler()
+    yield handler
+    handler.release.set()
+
+
+@pytest.fixture
+def request_timeout() -> float:
+    """Generous, so that a loaded machine never times out a request by accident; one test sets 1 s."""
+    return 60.0
+
+
+@pytest.fixture
+def small_app(runtime, slow, request_timeout):  # type: ignore[no-untyped-def]
     runtime.settings.max_body_bytes = 2000
-    runtime.settings.request_timeout_seconds = 1.0
+    runtime.settings.request_timeout_seconds = request_timeout
     app = create_app(runtime, background=False)
 
     @app.post("/api/v1/test-slow-write", dependencies=[Depends(require_responder)])
-    def slow_write(db: DB, seconds: float = 2.0, name: str = "slow") -> dict[str, str]:
+    def slow_write(db: DB, name: str = "slow", hold: bool = True) -> dict[str, str]:
         tokens.create_token(db, name=name, role="viewer", now=runtime.clock.now())
-        time.sleep(seconds)
+        if hold:
+            slow.release.wait(180)
+        slow.finished.set()
         return {"done": name}
 
     return app
@@ -89,14 +112,14 @@ def test_bad_content_length_is_400(small_app) -> None:
     assert sent[0]["status"] == 400
 
 
-def test_slow_request_times_out_and_its_changes_are_rolled_back(small, runtime) -> None:
-    started = time.monotonic()
-    r = small.post("/api/v1/test-slow-write", params={"seconds": 3, "name": "never"})
-    elapsed = time.monotonic() - started
+@pytest.mark.parametrize("request_timeout", [1.0])
+def test_slow_request_times_out_and_its_changes_are_rolled_back(small, runtime, slow) -> None:
+    r = small.post("/api/v1/test-slow-write", params={"name": "never"})
     assert r.status_code == 503 and r.json()["title"] == "Request timed out"
     assert int(r.headers["retry-after"]) > 0
-    assert elapsed < 2.5  # answered at the deadline, not when the handler finished
-    time.sleep(3)  # let the abandoned handler finish
+    assert not slow.finished.is_set()  # answered at the deadline, while the handler still ran
+    slow.release.set()
+    assert slow.finished.wait(60)  # the abandoned handler has finished: its changes had their chance
     with runtime.session_factory() as s:
         assert s.scalars(select(ApiTokenRecord).where(ApiTokenRecord.name == "never")).first() is None
     audited = small.get("/api/v1/audit").json()[0]
@@ -104,7 +127,7 @@ def test_slow_request_times_out_and_its_changes_are_rolled_back(small, runtime) 
 
 
 def test_fast_request_within_the_limit_commits(small, runtime) -> None:
-    r = small.post("/api/v1/test-slow-write", params={"seconds": 0, "name": "quick"})
+    r = small.post("/api/v1/test-slow-write", params={"name": "quick", "hold": False})
     assert r.status_code == 200
     with runtime.session_factory() as s:
         assert s.scalars(select(ApiTokenRecord).where(ApiTokenRecord.name == "quick")).first() is not None
