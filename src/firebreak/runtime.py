@@ -101,8 +101,10 @@ class Runtime:
 
     def receive_context(self) -> ReceiveContext:
         """A fresh receive context at the current time."""
+        config = self.config
         return ReceiveContext(now=self.clock.now(), triage=self.triage, hooks=self.hooks,
-                              auto_resolve=self.config.auto_resolve)
+                              auto_resolve=config.auto_resolve, scale=config.severity_scale,
+                              reopen_within=config.reopen_within)
 
     def severity_levels(self) -> list[str]:
         """Names of the configured severity levels, most severe first."""

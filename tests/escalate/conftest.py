@@ -22,6 +22,7 @@ from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
 from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
+from tests.notify import conftest as peers
 
 PAGING_YAML = """
 severity_scale: p0-p3
@@ -145,3 +146,7 @@ def incident_status(session: Session, incident_id: int) -> str:
 
 def at(clock: FixedClock, moment: datetime) -> None:
     clock.set(moment)
+
+
+receiver = peers.receiver  # a real local HTTP receiver for json:// contact methods
+smtp = peers.smtp  # a real local SMTP server (aiosmtpd) for mailto:// contact methods

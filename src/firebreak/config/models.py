@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -12,7 +14,7 @@ from firebreak.config.paging import EscalationPolicySpec, NotificationSpec, Sche
 from firebreak.config.references import find_problems
 from firebreak.config.routing import DefaultRouteSpec, RouteSpec
 from firebreak.config.scale import ScaleField
-from firebreak.config.types import Strict
+from firebreak.config.types import Duration, Strict
 from firebreak.route.plan import ServiceTarget, TriagePlan
 from firebreak.route.severity_presets import SEV1_SEV4
 
@@ -32,6 +34,8 @@ class Config(Strict):
     inhibit: list[InhibitRuleSpec] = Field(default_factory=list)
     group_by: list[str] = Field(default_factory=lambda: ["alertname", "service"])
     auto_resolve: bool = False
+    # A new alert for a group whose incident resolved less than this ago reopens it (REO-1); 0 = never.
+    reopen_within: Duration = timedelta(0)
     schedules: list[ScheduleSpec] = Field(default_factory=list)
     escalation_policies: list[EscalationPolicySpec] = Field(default_factory=list)
     notifications: NotificationSpec = Field(default_factory=NotificationSpec)

@@ -53,6 +53,7 @@ def build_directory(config: Config, *, base_dir: Path | None = None, base_url: s
         team_policies={team.name: team.escalation_policy for team in config.teams if team.escalation_policy},
         ack_deadlines={level.name: level.ack_deadline for level in scale.levels},
         quiet_severities=frozenset(level.name for level in scale.levels if not level.pages),
+        severity_ranks={level.name: rank for rank, level in enumerate(scale.levels)},
         default_policy=notifications.default_policy, default_wait=notifications.default_wait,
         templates=templates,
         retry=RetryPolicy(notifications.max_attempts, notifications.retry_backoff, notifications.retry_backoff_cap),

@@ -34,6 +34,7 @@ class Directory:
     team_policies: Mapping[str, str] = field(default_factory=dict)  # team → default policy
     ack_deadlines: Mapping[str, timedelta] = field(default_factory=dict)  # severity → deadline
     quiet_severities: frozenset[str] = frozenset()  # severities whose level does not page
+    severity_ranks: Mapping[str, int] = field(default_factory=dict)  # severity → 0 for the most severe
     default_policy: str | None = None
     default_wait: timedelta = timedelta(minutes=5)
     templates: TemplateSet = field(default_factory=TemplateSet)
@@ -48,3 +49,9 @@ class Directory:
             if name and name in self.policies:
                 return self.policies[name]
         return None
+
+    def is_raise(self, previous: str | None, severity: str | None) -> bool:
+        """True when `severity` is more severe than `previous` (anything beats none or an unknown one)."""
+        if severity not in self.severity_ranks:
+            return False
+        return previous not in self.severity_ranks or self.severity_ranks[severity] < self.severity_ranks[previous]

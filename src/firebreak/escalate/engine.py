@@ -125,6 +125,67 @@ def restart(session: Session, *, incident: IncidentRecord, directory: Directory,
     return row
 
 
+def follow_severity(session: Session, *, incident: IncidentRecord, directory: Directory, previous: str | None,
+                    now: datetime) -> EscalationRecord | None:
+    """Page as the incident's new severity needs: start paging, or re-freeze the live policy for it.
+
+    A live escalation keeps its place (the next level it would page, in the same pass) in the policy
+    frozen anew for the new severity, so a raised incident gains the levels kept for severe ones
+    and the shorter acknowledge deadline without paging anyone twice. Lowering the severity changes
+    nothing here: whoever is being paged keeps being paged.
+    """
+    if not is_open(incident.status) or not directory.is_raise(previous, incident.severity):
+        return None
+    row = get(session, incident_id=incident.id, lock=True)
+    if row is None or row.status == "stopped":
+        return start(session, incident=incident, directory=directory, now=now) if row is None else row
+    rules = directory.policy_for(incident.escalation_policy, incident.team)
+    if rules is None:
+        return row
+    old = Snapshot.from_json(row.snapshot)
+    deadline = directory.ack_deadlines.get(incident.severity or "")
+    snapshot = freeze(policy=rules.name, severity=incident.severity, rules=rules.rules, repeat=rules.repeat,
+                      ack_timeout=rules.ack_timeout, ack_deadline=deadline, default_wait=directory.default_wait)
+    if not snapshot.levels:
+        return row
+    row.snapshot = snapshot.to_json()
+    row.policy = rules.name
+    if row.status == "active":
+        row.step = same_place(old, snapshot, row.step)
+    elif row.status == "exhausted" and incident.status == "triggered":
+        row.status = "active"
+        row.step = 0
+        row.next_due_at = now
+    if deadline is not None and (row.ack_deadline_at is None or now + deadline < row.ack_deadline_at):
+        row.ack_deadline_at = now + deadline
+    row.token += 1
+    row.updated_at = now
+    note(session, incident, "escalation.severity_changed",
+         {"from": previous, "to": incident.severity, "policy": rules.name, "status": row.status,
+          "levels": [level.number for level in snapshot.levels],
+          "next_level": next_level(snapshot, row.step)}, now)
+    return row
+
+
+def same_place(old: Snapshot, new: Snapshot, step: int) -> int:
+    """The step of `new` that pages the level `old` would page at `step` (or the next one after it)."""
+    if not old.levels or step >= old.total_steps:
+        return min(step, new.total_steps)
+    round_, position = divmod(step, len(old.levels))
+    number = old.levels[position].number
+    for index, level in enumerate(new.levels):
+        if level.number >= number:
+            return round_ * len(new.levels) + index
+    return (round_ + 1) * len(new.levels)
+
+
+def next_level(snapshot: Snapshot, step: int) -> int | None:
+    """The configured number of the level paged at `step`, or None past the end of the plan."""
+    if step >= snapshot.total_steps or not snapshot.levels:
+        return None
+    return snapshot.levels[step % len(snapshot.levels)].number
+
+
 @dataclass(frozen=True, slots=True)
 class StepOutcome:
     """What one tick did to one escalation."""

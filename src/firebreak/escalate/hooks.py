@@ -1,4 +1,5 @@
-"""Escalate: the incident hooks — start paging when an incident opens, stop or re-arm it when it moves."""
+"""Escalate: the incident hooks — start paging when an incident opens, stop or re-arm it when it moves,
+and follow its severity when that changes."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class PagingHooks:
     def install(self, hooks: Hooks) -> None:
         hooks.on_opened.append(self.opened)
         hooks.on_status_changed.append(self.status_changed)
+        hooks.on_severity_changed.append(self.severity_changed)
 
     def opened(self, session: Session, incident: IncidentRecord, alert: AlertRecord, decision: TriageDecision,
                now: datetime) -> None:
@@ -41,3 +43,8 @@ class PagingHooks:
         elif move.source == "triggered" and is_open(move.target):
             # Any first move out of "triggered" means a person has the incident.
             engine.acknowledge(session, incident=incident, actor=actor, now=now)
+
+    def severity_changed(self, session: Session, incident: IncidentRecord, previous: str | None, actor: str,
+                         now: datetime) -> None:
+        engine.follow_severity(session, incident=incident, directory=self._directory(), previous=previous,
+                               now=now)

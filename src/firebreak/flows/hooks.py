@@ -1,4 +1,4 @@
-"""What later stages (escalation, runbooks, communication) do when an incident opens or moves."""
+"""What later stages (escalation, runbooks, communication) do when an incident opens, moves or changes severity."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from firebreak.route.decision import TriageDecision
 
 OnOpened = Callable[[Session, IncidentRecord, AlertRecord, TriageDecision, datetime], None]
 OnStatusChanged = Callable[[Session, IncidentRecord, Transition, str, datetime], None]
+# (session, incident, previous severity, actor, now): the incident already carries the new severity.
+OnSeverityChanged = Callable[[Session, IncidentRecord, str | None, str, datetime], None]
 
 
 @dataclass
@@ -22,3 +24,4 @@ class Hooks:
 
     on_opened: list[OnOpened] = field(default_factory=list)
     on_status_changed: list[OnStatusChanged] = field(default_factory=list)
+    on_severity_changed: list[OnSeverityChanged] = field(default_factory=list)

@@ -2,29 +2,32 @@
 
 The order of the receive pipeline is the literal sequence in `receive_one`:
 PagerDuty acknowledge → resolve → dedup repeat → triage (route, silence, inhibit) → store →
-attach to the group's open incident or open a new one → start what an opened incident needs.
+attach to the group's open incident, reopen its recently resolved one (REO-1) or open a new one →
+raise the incident's severity to the alert's → start what an opened incident needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from firebreak.config.types import format_duration
 from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.flows.hooks import Hooks
-from firebreak.flows.respond import change_status
+from firebreak.flows.respond import change_severity, change_status
 from firebreak.incident import service, timeline
 from firebreak.incident.lifecycle import is_open
 from firebreak.ingest.alert import Alert
 from firebreak.ingest.fingerprint import group_key
 from firebreak.route.decision import TriageDecision
+from firebreak.route.severity import SeverityScale
 
-Outcome = Literal["opened", "attached", "deduplicated", "resolved", "acknowledged", "muted",
+Outcome = Literal["opened", "attached", "reopened", "deduplicated", "resolved", "acknowledged", "muted",
                   "inhibited", "recorded", "unknown_key"]
 Triage = Callable[[Alert, Session], TriageDecision]
 
@@ -42,12 +45,18 @@ class ReceiveOutcome:
 
 @dataclass
 class ReceiveContext:
-    """Everything the flow needs besides the session: time, actor, triage and hooks."""
+    """Everything the flow needs besides the session: time, actor, triage, hooks and grouping rules.
+
+    `scale` orders severities (an attached alert may raise its incident's); `reopen_within` is how
+    long after resolution a new alert of the group reopens the incident (zero: never).
+    """
 
     now: datetime
     triage: Triage
     actor: str = "firebreak"
     auto_resolve: bool = False
+    scale: SeverityScale | None = None
+    reopen_within: timedelta = timedelta(0)
     hooks: Hooks = field(default_factory=Hooks)
     _open_alerts: dict[str, AlertRecord] = field(default_factory=dict)
     _known_absent: set[str] = field(default_factory=set)
@@ -82,7 +91,7 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
     if alert.status == "resolved":
         return resolve_alert(session, alert, existing, ctx)
     if existing is not None:
-        return repeat_alert(alert, existing, ctx)
+        return repeat_alert(session, alert, existing, ctx)
     decision = ctx.triage(alert, session)
     record = store_alert(session, alert, decision, ctx)
     if decision.muted_by is not None:
@@ -97,9 +106,14 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
     key = group_key(alert.labels, decision.group_by)
     incident = session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
                                .with_for_update()).one_or_none()
+    outcome: Outcome = "attached"
+    if incident is None and ctx.reopen_within > timedelta(0):
+        incident = reopen_resolved(session, key, record, ctx)
+        outcome = "reopened"
     if incident is not None:
         attach_alert(session, incident, record, ctx, kind="alert.attached")
-        return ReceiveOutcome(alert.fingerprint, "attached", record.id, incident.id, alert.dedup_key)
+        raise_severity(session, incident, record, ctx)
+        return ReceiveOutcome(alert.fingerprint, outcome, record.id, incident.id, alert.dedup_key)
     incident = service.open_incident(
         session, title=alert.summary or alert.name, severity=decision.severity, service=decision.service,
         team=decision.team, escalation_policy=decision.escalation_policy, group_key=key, now=ctx.now,
@@ -143,8 +157,15 @@ def store_alert(session: Session, alert: Alert, decision: TriageDecision, ctx: R
     return record
 
 
-def repeat_alert(alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> ReceiveOutcome:
-    """A repeat of an open alert: count it, refresh what it says, open nothing."""
+def repeat_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> ReceiveOutcome:
+    """A repeat of an open alert: count it, refresh what it says, open nothing.
+
+    A repeat whose severity hint changed (a PagerDuty trigger re-sent as `critical`) is triaged
+    again, and a more severe result raises the alert and its incident.
+    """
+    if alert.severity_hint and alert.severity_hint != existing.severity_hint:
+        existing.severity_hint = alert.severity_hint
+        raise_repeated_alert(session, alert, existing, ctx)
     existing.count += 1
     existing.last_seen = ctx.now
     if alert.annotations and alert.annotations != existing.annotations:
@@ -168,6 +189,53 @@ def attach_alert(session: Session, incident: IncidentRecord, record: AlertRecord
                           "fingerprint": record.fingerprint, "labels": record.labels,
                           "summary": record.summary, "inhibited_by": record.inhibited_by},
                     at=ctx.now, incident=incident)
+
+
+def raise_repeated_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> None:
+    """Re-triage a repeat that now claims another severity; only ever raise what is stored."""
+    severity = ctx.triage(alert, session).severity
+    if severity is None or not is_more_severe(ctx.scale, severity, existing.severity):
+        return
+    existing.severity = severity
+    if existing.incident_id is not None:
+        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        if is_open(incident.status):
+            raise_severity(session, incident, existing, ctx)
+
+
+def is_more_severe(scale: SeverityScale | None, candidate: str, current: str | None) -> bool:
+    """True when `candidate` ranks above `current` on the scale (anything beats no or an unknown severity)."""
+    if scale is None or scale.canonical(candidate) is None:
+        return False
+    if current is None or scale.canonical(current) is None:
+        return True
+    return scale.rank(candidate) < scale.rank(current)
+
+
+def raise_severity(session: Session, incident: IncidentRecord, record: AlertRecord, ctx: ReceiveContext) -> None:
+    """An alert more severe than its incident raises the incident; paging follows. Never lowers it."""
+    if record.severity is None or not is_more_severe(ctx.scale, record.severity, incident.severity):
+        return
+    change_severity(session, incident=incident, severity=record.severity, actor=ctx.actor, now=ctx.now,
+                    hooks=ctx.hooks, reason=f"alert {record.name} is {record.severity}",
+                    cause={"alert_id": record.id, "name": record.name, "fingerprint": record.fingerprint,
+                           "source": record.source, "severity": record.severity})
+
+
+def reopen_resolved(session: Session, key: str, record: AlertRecord, ctx: ReceiveContext) -> IncidentRecord | None:
+    """REO-1: the group's incident resolved less than `reopen_within` ago is reopened for a new alert."""
+    incident = session.scalars(
+        select(IncidentRecord)
+        .where(IncidentRecord.group_key == key, IncidentRecord.status == "resolved",
+               IncidentRecord.resolved_at >= ctx.now - ctx.reopen_within)
+        .order_by(IncidentRecord.resolved_at.desc(), IncidentRecord.id.desc()).limit(1)
+        .with_for_update()).one_or_none()
+    if incident is None:
+        return None
+    change_status(session, incident=incident, target="triggered", actor=ctx.actor, now=ctx.now, hooks=ctx.hooks,
+                  reason=f"alert {record.name} fired again within {format_duration(ctx.reopen_within)} "
+                         "of resolution")
+    return incident
 
 
 def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,

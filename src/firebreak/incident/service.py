@@ -104,15 +104,19 @@ def transition(session: Session, *, incident: IncidentRecord, target: str, actor
 
 
 def set_severity(session: Session, *, incident: IncidentRecord, severity: str, actor: str,
-                 now: datetime, reason: str | None = None) -> None:
-    """Change the severity and record who changed it from what."""
+                 now: datetime, reason: str | None = None, cause: dict[str, Any] | None = None) -> bool:
+    """Change the severity and record who changed it from what (and which alert, when one did)."""
     old = incident.severity
     if old == severity:
-        return
+        return False
     incident.severity = severity
     incident.updated_at = now
+    data: dict[str, Any] = {"from": old, "to": severity, "reason": reason}
+    if cause:
+        data["alert"] = cause
     timeline.append(session, incident_id=incident.id, kind="incident.severity", actor=actor,
-                    data={"from": old, "to": severity, "reason": reason}, at=now, incident=incident)
+                    data=data, at=now, incident=incident)
+    return True
 
 
 def roles(session: Session, *, incident_id: int) -> dict[str, str]:

@@ -44,6 +44,9 @@ class IncidentRecord(Base):
     timeline_count: Mapped[int] = mapped_column(Integer, default=0)
     timeline_head: Mapped[str] = mapped_column(String(64), default="")
 
+    # A new alert looks up its group's incident resolved within `reopen_within` (rule REO-1).
+    __table_args__ = (Index("ix_incidents_group_key_resolved_at", "group_key", "resolved_at"),)
+
 
 class AlertRecord(Base):
     """One alert as received and normalised, with its raw payload and dedup counters."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
 from firebreak.flows.respond import acknowledge, change_status
+from firebreak.flows.respond import change_severity as change_incident_severity
 from firebreak.http.deps import DB, Responder, RuntimeDep, Viewer
 from firebreak.http.schemas import (
     IncidentList,
@@ -82,8 +83,8 @@ def change_severity(incident_id: IncidentId, body: SeverityIn, db: DB, runtime: 
         raise InvalidInput(f"unknown severity {body.severity!r}; the scale is {', '.join(levels)}",
                            field="severity")
     incident = service.get(db, incident_id=incident_id, lock=True)
-    service.set_severity(db, incident=incident, severity=body.severity, actor=caller.name,
-                         now=runtime.clock.now(), reason=body.reason)
+    change_incident_severity(db, incident=incident, severity=body.severity, actor=caller.name,
+                             now=runtime.clock.now(), hooks=runtime.hooks, reason=body.reason)
     return detail(db, runtime, incident)
 
 
