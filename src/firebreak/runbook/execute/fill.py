@@ -2,7 +2,9 @@
 
 A simple command becomes an argument vector — no shell reads the values at all. Anything that needs
 a shell (pipes, redirections, expansions, several lines) runs as a fixed `bash -c SCRIPT` in which
-each value is shell-quoted for the context it sits in (see layers, quoting). SQL steps run through
+each value is shell-quoted for the context it sits in (see layers, quoting). A value bound for a
+second interpreter's program (awk, sed, jq, grep, perl -e …) goes in as data or is refused first
+(see programs). SQL steps run through
 `psql -f -` with the SQL on standard input and the connection in PG* environment variables.
 A command with a placeholder that has no value, or a value that cannot be placed safely, is
 Blocked with a message naming each problem; nothing runs.
@@ -20,6 +22,7 @@ from psycopg import conninfo
 from psycopg.errors import ProgrammingError
 
 from firebreak.runbook.execute.layers import analyse_layers
+from firebreak.runbook.execute.programs import secure_programs
 from firebreak.runbook.execute.quoting import ValueRefused, quote_layers
 from firebreak.runbook.execute.shell_scan import SENTINEL
 from firebreak.runbook.execute.sources import Sources, Value, lookup, missing_message
@@ -172,10 +175,16 @@ def fill_command(text: str, language: str, placeholders: list[str], sources: Sou
     marked, owners = sentinelise(text, spans)
     if language == "sql":
         return fill_sql(marked, owners, resolved, sources, secrets)
+    secured = secure_programs(marked, {sid: placeholder_name(raw) for sid, raw in owners.items()})
+    marked = secured.text
     layers = analyse_layers(marked)
-    problems = [f"{owners[sid]} is {why}" for sid, why in sorted(layers.problems.items())]
+    for sid, inner in secured.layers.items():
+        if sid in layers.chains:
+            layers.chains[sid] = [*layers.chains[sid], inner]
+    refused = {**layers.problems, **secured.problems}
+    problems = [f"{owners[sid]} is {why}" for sid, why in sorted(refused.items())]
     problems += [f"{owners[sid]} is in a place Firebreak cannot fill safely" for sid in sorted(owners)
-                 if sid not in layers.chains and sid not in layers.problems]
+                 if sid not in layers.chains and sid not in refused]
     if problems:
         return Blocked("cannot fill: " + "; ".join(problems), values=resolved)
     def placed(chain_from: int) -> object:

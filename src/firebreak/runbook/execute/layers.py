@@ -104,16 +104,24 @@ def nested_script(words: list[str], at: int) -> tuple[int | None, str] | None:
             if word.startswith("--command="):
                 return at + 1 + offset, word[len("--command="):]
         return None
-    if name in JOINING:
-        values = SSH_VALUES if name == "ssh" else WATCH_VALUES
-        index = 0
-        while index < len(rest) and rest[index].startswith("-"):
-            index += 2 if rest[index] in values else 1
-        if name == "ssh":
-            index += 1  # the host
-        if index < len(rest):
-            return None, " ".join(rest[index:])
+    start = joined_from(words, at)
+    if start is not None:
+        return None, " ".join(words[start:])
     return None
+
+
+def joined_from(words: list[str], at: int) -> int | None:
+    """For `ssh HOST WORDS…`, `watch WORDS…` at words[at]: the index of the first word joined into a script."""
+    name = name_of(words[at])
+    if name not in JOINING:
+        return None
+    values = SSH_VALUES if name == "ssh" else WATCH_VALUES
+    index = at + 1
+    while index < len(words) and words[index].startswith("-"):
+        index += 2 if words[index] in values else 1
+    if name == "ssh":
+        index += 1  # the host
+    return index if index < len(words) else None
 
 
 def analyse_layers(text: str, depth: int = 0) -> Layers:
@@ -154,6 +162,8 @@ def inspect_command(out: Layers, scan: ShellScan, position: int, command: Simple
             elif reads_stdin_sql(words, at):
                 for body in command.heredocs:
                     extend_sql(out, body)
+                for here in command.herestrings:
+                    extend_sql(out, here.text)
                 for earlier in scan.commands[:position]:
                     if earlier.pipeline == command.pipeline and earlier.words \
                             and name_of(earlier.words[0].text) in PRINTERS:

@@ -3,6 +3,9 @@
 Contexts come in layers, outermost first (`shell:double` → `shell:unquoted` → `sql:string` for a
 value inside `bash -c "psql -c \"… '<x>' …\""`); `quote_layers` applies them innermost first. A value
 that cannot be expressed safely in a context is refused with the reason, never passed through.
+Second interpreters add their own innermost layer (see programs): `regex:bre|ere|pcre|fixed` for a
+grep pattern (the value matches literally), `sed:bre:/`, `sed:ere:/` and `sed:repl:/` for a sed
+regex or replacement with its delimiter, `awk:assign` for the value of `awk -v NAME=VALUE`.
 """
 
 from __future__ import annotations
@@ -65,6 +68,42 @@ def quote_sql(context: str, value: str, raw: str) -> str:
     raise ValueRefused(f"sits in an unknown SQL context {context!r}")
 
 
+BRE_SPECIAL = frozenset("\\.[*^$")
+ERE_SPECIAL = frozenset("\\.[()*+?{|^$")
+
+
+def regex_literal(dialect: str, value: str) -> str:
+    """A regex (POSIX basic or extended, or PCRE) that matches exactly `value`."""
+    if "\n" in value:
+        raise ValueRefused("contains a line break, which would split the pattern in two")
+    if dialect == "fixed":
+        return value
+    if dialect == "pcre":
+        return "".join("\\" + c if c.isascii() and not (c.isalnum() or c == "_") else c for c in value)
+    special = BRE_SPECIAL if dialect == "bre" else ERE_SPECIAL
+    if dialect not in ("bre", "ere"):
+        raise ValueRefused(f"sits in an unknown regex dialect {dialect!r}")
+    return "".join("\\" + c if c in special else c for c in value)
+
+
+def quote_sed(context: str, value: str) -> str:
+    """`value` as literal text in a sed regex (`bre:D`, `ere:D`) or replacement (`repl:D`), D the delimiter."""
+    part, _, delimiter = context.partition(":")
+    if "\n" in value:
+        raise ValueRefused("contains a line break, which would end the sed command")
+    if delimiter != "/" and delimiter in value:
+        raise ValueRefused(f"contains {delimiter!r}, the delimiter of this sed command")
+    text = value.replace("\\", "\\\\").replace("&", "\\&") if part == "repl" else regex_literal(part, value)
+    return text.replace("/", "\\/") if delimiter == "/" else text
+
+
+def quote_awk(context: str, value: str) -> str:
+    """`value` for `awk -v NAME=VALUE`, which reads escape sequences: backslashes are doubled."""
+    if context != "assign":
+        raise ValueRefused(f"sits in an unknown awk context {context!r}")
+    return value.replace("\\", "\\\\")
+
+
 def quote_layers(layers: Sequence[str], value: str, raw: str) -> str:
     """Apply each `kind:context` layer to `value`, innermost (last) first."""
     if "\x00" in value:
@@ -72,5 +111,16 @@ def quote_layers(layers: Sequence[str], value: str, raw: str) -> str:
     text = value
     for layer in reversed(layers):
         kind, _, context = layer.partition(":")
-        text = quote_shell(context, text, raw) if kind == "shell" else quote_sql(context, text, raw)
+        if kind == "shell":
+            text = quote_shell(context, text, raw)
+        elif kind == "sql":
+            text = quote_sql(context, text, raw)
+        elif kind == "regex":
+            text = regex_literal(context, text)
+        elif kind == "sed":
+            text = quote_sed(context, text)
+        elif kind == "awk":
+            text = quote_awk(context, text)
+        else:
+            raise ValueRefused(f"sits in an unknown context {layer!r}")
     return text

@@ -39,10 +39,11 @@ class Word:
 
 @dataclass
 class SimpleCommand:
-    """A command's words (redirection targets left out), heredoc bodies fed to it, its pipeline."""
+    """A command's words (redirection targets left out), heredoc bodies and here-strings fed to it, its pipeline."""
 
     words: list[Word] = field(default_factory=list)
     heredocs: list[str] = field(default_factory=list)
+    herestrings: list[Word] = field(default_factory=list)
     pipeline: int = 0
     start: int = 0
     end: int = 0
@@ -283,14 +284,17 @@ class _Scanner:
         command = SimpleCommand(start=self.i, pipeline=self.pipeline)
         word = _WordBuilder(self.i)
         redirect_next = False
+        herestring_next = False
         depth = 0
 
         def end_word() -> None:
-            nonlocal word, redirect_next
+            nonlocal word, redirect_next, herestring_next
             if word.started:
                 built = word.build(self.i)
+                if herestring_next:
+                    command.herestrings.append(built)
                 if redirect_next:
-                    redirect_next = False
+                    redirect_next = herestring_next = False
                 else:
                     command.words.append(built)
             word = _WordBuilder(self.i)
@@ -376,7 +380,7 @@ class _Scanner:
                     end_word()
                 if s.startswith("<<<", self.i):
                     self.i += 3
-                    redirect_next = True
+                    redirect_next = herestring_next = True
                 elif s.startswith("<<", self.i):
                     self.i += 2
                     self.heredoc_start(command)
