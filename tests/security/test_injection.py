@@ -8,6 +8,7 @@ table intact.
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,56 @@ def test_shell_metacharacters_in_labels_execute_nothing(client, ingest_client, c
         assert step.json()["status"] == "succeeded", step.json()
         assert step.json()["stdout"] == f"service={payload}\n"
         assert not canary.exists(), payload
+
+
+PROGRAM_RUNBOOK = """# Program probe
+
+## Detection
+
+**Alerts:** `ProgramProbe`
+
+## Diagnosis
+
+```bash
+printf 'alpha\\nbeta\\n' | awk '/<pattern>/ {print}'
+```
+
+```bash
+printf 'alpha\\nbeta\\n' | sed -n '/<pattern>/p'
+```
+
+```bash
+perl -ne 'print if /<pattern>/' /etc/hostname
+```
+"""
+
+
+def test_labels_never_become_awk_sed_or_perl_program_text(client, ingest_client, credentials, tmp_path) -> None:
+    responder = {"Authorization": f"Bearer {credentials['responder']}"}
+    imported = client.post("/api/v1/runbooks/import", headers=responder,
+                           json={"documents": [{"path": "programs.md", "content": PROGRAM_RUNBOOK}]})
+    assert imported.status_code == 200, imported.text
+    slug = imported.json()["runbooks"][0]["slug"]
+    canary = tmp_path / "pwned"
+    pattern = f'x/ {{print}} BEGIN {{system("touch {canary}")}} /x'
+    incident = fire(ingest_client, name="ProgramProbe", pattern=pattern)
+    for command in (0, 1):
+        step = client.post(f"/api/v1/incidents/{incident}/steps", headers=responder,
+                           json={"command": command, "runbook": slug})
+        assert step.status_code == 201, step.text
+        assert step.json()["status"] == "succeeded" and step.json()["stdout"] == "", step.json()
+        assert not canary.exists(), command
+    blocked = client.post(f"/api/v1/incidents/{incident}/steps", headers=responder,
+                          json={"command": 2, "runbook": slug})
+    assert blocked.status_code == 422, blocked.text
+    reason = blocked.json()["detail"]
+    assert "<pattern>" in reason and "perl program" in reason
+    stored = client.get(f"/api/v1/steps/{blocked.json()['step_id']}", headers=responder).json()
+    assert stored["status"] == "blocked" and stored["started_at"] is None and "perl program" in stored["reason"]
+    log = client.get(f"/api/v1/incidents/{incident}/timeline", headers=responder)
+    assert log.status_code == 200
+    assert any(e["kind"] == "step.blocked" and "perl program" in json.dumps(e) for e in log.json()), log.json()
+    assert not canary.exists()
 
 
 # --- SQL -----------------------------------------------------------------------------------------

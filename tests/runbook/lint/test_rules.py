@@ -146,6 +146,22 @@ def test_secrets_pasted_into_commands(bad: str, good: str) -> None:
     assert "secret-in-command" not in rules(scenario(good, phase="Investigation"))
 
 
+@pytest.mark.parametrize(("bad", "good"), [
+    ("perl -ne 'print if /<pattern>/' /var/log/app.log", "grep -F -- <pattern> /var/log/app.log"),
+    ("python3 -c 'print(\"<pod>\")'", "python3 -c 'import sys; print(sys.argv[1])' <pod>"),
+    ("sed 'e <pod>' /var/log/app.log", "sed -n '/<pod>/p' /var/log/app.log"),
+    ("kubectl exec <pod> -- sh -c 'ruby -e \"puts <pod>\"'", "kubectl exec <pod> -- sh -c 'awk \"/<pod>/\" log'"),
+    ("eval echo <pod>", "echo <pod>"),
+])
+def test_placeholder_inside_program_text(bad: str, good: str) -> None:
+    assert "placeholder-in-program" in rules(scenario(bad, phase="Investigation"))
+    assert "placeholder-in-program" not in rules(scenario(good, phase="Investigation"))
+    runbooks = import_document(Source("rb.md", "rb.md", scenario(bad, phase="Investigation")))
+    found = [f for f in lint_runbooks(runbooks, today=TODAY) if f.rule == "placeholder-in-program"]
+    assert found[0].file == "rb.md" and found[0].line == 10 and found[0].severity == "error"
+    assert "Firebreak blocks this step" in found[0].message and "<" in found[0].message
+
+
 def test_review_overdue_only_after_the_date() -> None:
     text = "# Disk Full\n\n## Mitigation\n\nClean up.\n\n*Next Review: March 2025*\n"
     assert lint(text, today=date(2025, 4, 1)) == [(7, "review-overdue")]

@@ -162,6 +162,15 @@ def sql_target(sources: Sources) -> Value | None:
     return None
 
 
+def placement_problems(text: str, placeholders: list[str]) -> list[tuple[str, str]]:
+    """Placeholders of a bash command that no value could fill where they stand, with why (for lint)."""
+    spans = locate(text, placeholders)
+    marked, owners = sentinelise(text, spans)
+    secured = secure_programs(marked, {sid: placeholder_name(raw) for sid, raw in owners.items()})
+    refused = {**analyse_layers(secured.text).problems, **secured.problems}
+    return [(owners[sid], why) for sid, why in sorted(refused.items())]
+
+
 def fill_command(text: str, language: str, placeholders: list[str], sources: Sources) -> Plan | Blocked:
     """Fill `text` (a bash or SQL command from a runbook) from `sources`; see the module docstring."""
     if language not in ("bash", "sql"):

@@ -11,7 +11,8 @@ from firebreak.runbook.model import Runbook
 
 Rule = Callable[[Runbook, LintContext], Iterator[Finding]]
 ALL_RULES: tuple[Rule, ...] = (
-    rules.destructive_unguarded, rules.interactive_unattended, rules.placeholder_no_source, rules.command_checks,
+    rules.destructive_unguarded, rules.interactive_unattended, rules.placeholder_no_source,
+    rules.placeholder_in_program, rules.command_checks,
     rules.secret_in_command, document.review_overdue, document.mitigation_unverified,
 )
 

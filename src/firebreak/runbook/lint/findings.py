@@ -12,6 +12,8 @@ RULES: dict[str, tuple[Severity, str]] = {
     "destructive-unguarded": ("error", "a destructive command with no guard, condition or confirmation"),
     "interactive-unattended": ("warning", "a command that needs a terminal in a step meant to run unattended"),
     "placeholder-no-source": ("warning", "a placeholder nothing fills: not an alert label, not set, not explained"),
+    "placeholder-in-program": ("error", "a placeholder inside program text (perl -e, a sed command, eval …): the step "
+                                        "is blocked"),
     "obsolete-command": ("error", "a command, function or column removed or renamed in current tool versions"),
     "wrong-command": ("error", "a command that cannot do what the runbook says"),
     "unknown-subcommand": ("error", "a sub-command or service the tool does not have"),

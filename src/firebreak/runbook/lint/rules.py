@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from firebreak.runbook.classify import assess_command
+from firebreak.runbook.execute.fill import placement_problems
 from firebreak.runbook.lint.clicheck import check_invocation
 from firebreak.runbook.lint.findings import Finding, LintContext, finding
 from firebreak.runbook.lint.invocations import invocations, sql_texts
@@ -139,6 +140,18 @@ def placeholder_no_source(runbook: Runbook, ctx: LintContext) -> Iterator[Findin
                           f"{what} has no source: it is not an alert label, not set earlier and not explained",
                           "name it after an alert label ($NAMESPACE, $POD), set it in an earlier step, or map it "
                           "in the service's runbook_vars", slug=runbook.slug)
+
+
+def placeholder_in_program(runbook: Runbook, ctx: LintContext) -> Iterator[Finding]:
+    """Placeholders Firebreak will refuse to fill: program text of a second interpreter, eval, backticks …"""
+    for command in runbook.commands:
+        if command.language != "bash" or not command.placeholders:
+            continue
+        for raw, why in placement_problems(command.text, list(command.placeholders)):
+            yield finding("placeholder-in-program", runbook.source_path, command.line,
+                          f"`{_short(command)}`: {raw} is {why}; Firebreak blocks this step",
+                          "pass the value as data: an argument the program reads ($1, sys.argv, awk -v, "
+                          "jq --arg), a grep or sed pattern, or a ```sql block", slug=runbook.slug)
 
 
 def command_checks(runbook: Runbook, ctx: LintContext) -> Iterator[Finding]:
