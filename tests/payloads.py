@@ -39,7 +39,7 @@ def alertmanager(*alerts: dict[str, Any], status: str | None = None) -> dict[str
 
 def pagerduty(routing_key: str, action: str = "trigger", dedup_key: str | None = "db-pool-1",
               summary: str = "Database connection pool exhausted on orders-db",
-              severity: str = "critical") -> dict[str, Any]:
+              severity: str = "critical", event_class: str = "connections") -> dict[str, Any]:
     body: dict[str, Any] = {"routing_key": routing_key, "event_action": action}
     if dedup_key is not None:
         body["dedup_key"] = dedup_key
@@ -47,7 +47,7 @@ def pagerduty(routing_key: str, action: str = "trigger", dedup_key: str | None =
         body["payload"] = {
             "summary": summary, "source": "orders-db-01", "severity": severity,
             "timestamp": "2026-11-22T11:59:30.000+00:00", "component": "orders-db", "group": "prod",
-            "class": "connections", "custom_details": {"active": 100, "max": 100, "pool": "primary"},
+            "class": event_class, "custom_details": {"active": 100, "max": 100, "pool": "primary"},
         }
         body["links"] = [{"href": "https://grafana.example.com/d/db", "text": "Dashboard"}]
         body["images"] = [{"src": "https://grafana.example.com/render/db.png", "href": "https://grafana.example.com/d/db",

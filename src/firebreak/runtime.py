@@ -103,7 +103,7 @@ class Runtime:
         """A fresh receive context at the current time."""
         config = self.config
         return ReceiveContext(now=self.clock.now(), triage=self.triage, hooks=self.hooks,
-                              auto_resolve=config.auto_resolve, scale=config.severity_scale,
+                              auto_resolve=config.auto_resolve_policy, scale=config.severity_scale,
                               reopen_within=config.reopen_within)
 
     def severity_levels(self) -> list[str]:

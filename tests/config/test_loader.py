@@ -46,7 +46,7 @@ def test_example_configuration_is_valid() -> None:
 def test_empty_file_gives_defaults() -> None:
     config = parse_config("", file="empty.yaml")
     assert config.group_by == ["alertname", "service"]
-    assert config.auto_resolve is False
+    assert config.auto_resolve is None
     assert config.severity_scale.name == "sev1-sev4"
     assert config.schedules == [] and config.escalation_policies == []
 

@@ -78,8 +78,9 @@ def test_pagerduty_trigger_ack_resolve_and_retrigger(anon_client, client, creden
     assert anon_client.post("/v2/enqueue", json=pagerduty(key, action="acknowledge")).status_code == 202
     assert client.get("/api/v1/incidents/1").json()["status"] == "acknowledged"
     assert anon_client.post("/v2/enqueue", json=pagerduty(key, action="resolve")).status_code == 202
-    assert client.get("/api/v1/incidents/1").json()["alerts"][0]["status"] == "resolved"
-    client.post("/api/v1/incidents/1/transition", json={"status": "resolved"})
+    detail = client.get("/api/v1/incidents/1").json()
+    # the incident's last firing alert resolved: a PagerDuty resolve resolves the incident
+    assert detail["alerts"][0]["status"] == "resolved" and detail["status"] == "resolved"
     # a trigger after resolve opens a new alert and incident
     anon_client.post("/v2/enqueue", json=pagerduty(key))
     listing = client.get("/api/v1/incidents").json()
@@ -91,7 +92,7 @@ def test_pagerduty_dedup_key_is_scoped_to_routing_key(anon_client, client, runti
     with runtime.session_factory.begin() as s:
         other = create_token(s, name="second-integration", role="ingest", now=runtime.clock.now()).secret
     anon_client.post("/v2/enqueue", json=pagerduty(credentials["ingest"]))
-    anon_client.post("/v2/enqueue", json=pagerduty(other, summary="another integration"))
+    anon_client.post("/v2/enqueue", json=pagerduty(other, summary="another integration", event_class="latency"))
     assert client.get("/api/v1/incidents").json()["total"] == 2
     # acknowledging under the second key leaves the first key's incident alone
     anon_client.post("/v2/enqueue", json=pagerduty(other, action="acknowledge"))

@@ -111,3 +111,22 @@ def test_impact_raises_but_never_lowers() -> None:
     assert raised("SEV4", "95") == "SEV1"  # raised to SEV2, then one more level
     assert raised("SEV1", "60") == "SEV1"
     assert raised("SEV3", "n/a") == "SEV3"
+
+
+def test_rules_read_grafana_values_and_any_named_value() -> None:
+    scale = SEV1_SEV4
+    on_values = SeverityRule(source=parse_condition("values.A > 85").source(None),
+                             condition=parse_condition("values.A > 85"), severity="SEV1")
+    assert on_values.source == "values.A"
+    assert threshold_severity([on_values], {}, {}, scale, {"A": 91.2})[0] == "SEV1"
+    assert threshold_severity([on_values], {}, {}, scale, {"A": 42.0})[0] is None
+    # without measured values, a label of that name (e.g. `route test --label values.A=91`)
+    assert threshold_severity([on_values], {"values.A": "91"}, {}, scale)[0] == "SEV1"
+    # a condition naming a label or an annotation reads it
+    cpu = parse_condition("cpu_percent > 85")
+    rule = SeverityRule(source=cpu.source(None), condition=cpu, severity="SEV2")
+    assert threshold_severity([rule], {}, {"cpu_percent": "93%"}, scale)[0] == "SEV2"
+    assert parse_condition("value > 1").source("latency") == "latency"
+    assert parse_condition("> 1").source(None) == "value"
+    with pytest.raises(ValueError, match="name the value once"):
+        parse_condition("values.A > 1").source("cpu_percent")

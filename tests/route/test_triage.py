@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from firebreak.config import Config, default_config_path, load_config, parse_config
+from firebreak.ingest.grafana import parse_grafana
+from firebreak.kernel.errors import ConfigError
 from firebreak.route.matchers import parse_matchers
 from firebreak.route.silences import Silence
 from firebreak.route.triage import triage
+from tests.payloads import grafana
 from tests.route.triage_alerts import make_alert
 
 NOW = datetime(2026, 6, 3, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -213,3 +216,36 @@ def test_example_configuration_routes_the_seed_thresholds() -> None:
     decision = triage(make_alert({"alertname": "HighDiskUsage", "service": "api-gateway"},
                                  annotations={"value": "91"}), example, NOW)
     assert decision.routes == ("resources", "gateway") and decision.team == "platform"
+
+
+GRAFANA_RULES = """
+severity_scale: sev1-sev4
+routes:
+  - match: {alertname: DiskSpaceLow}
+    severity_rules:
+      - {when: "values.B > 95", severity: SEV1}
+      - {when: "values.B > 90", severity: SEV2}
+    impact_rules:
+      - {when: "nodes_affected >= 3", raise_by: 1}
+"""
+
+
+def test_threshold_rules_read_grafana_values_and_named_annotations() -> None:
+    config = parse_config(GRAFANA_RULES, file="grafana.yaml")
+    [alert] = parse_grafana(grafana())  # values: {"B": 91.2}
+    decision = triage(alert, config, NOW)
+    assert decision.severity == "SEV2"
+    assert any("values.B=91.2 meets 'values.B > 90'" in reason for reason in decision.reasons)
+    body = grafana()
+    body["alerts"][0]["annotations"]["nodes_affected"] = "4"
+    [alert] = parse_grafana(body)
+    assert triage(alert, config, NOW).severity == "SEV1"
+
+
+def test_a_rule_names_its_value_once() -> None:
+    bad = "routes:\n  - severity_rules:\n      - {label: cpu, when: 'values.A > 3', severity: SEV1}\n"
+    with pytest.raises(ConfigError, match="name the value once"):
+        parse_config(bad, file="x.yaml")
+    nameless = "routes:\n  - impact_rules:\n      - {when: '> 3', raise_by: 1}\n"
+    with pytest.raises(ConfigError, match="names the value it reads"):
+        parse_config(nameless, file="x.yaml")

@@ -24,12 +24,12 @@ def _canonical(scale: SeverityScale, word: str | None) -> str | None:
 
 def _settings(spec: RouteSettingsSpec, parent: RouteSettings, scale: SeverityScale) -> RouteSettings:
     severity_rules = tuple(
-        SeverityRule(source=rule.label, condition=rule.when, severity=_canonical(scale, rule.severity) or "",
+        SeverityRule(source=rule.source, condition=rule.when, severity=_canonical(scale, rule.severity) or "",
                      matchers=rule.all_matchers())
         for rule in spec.severity_rules
     )
     impact_rules = tuple(
-        ImpactRule(source=rule.label, condition=rule.when, raise_to=_canonical(scale, rule.raise_to),
+        ImpactRule(source=rule.source, condition=rule.when, raise_to=_canonical(scale, rule.raise_to),
                    raise_by=rule.raise_by, matchers=rule.all_matchers())
         for rule in spec.impact_rules
     )

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from firebreak.config.paging import ContactMethodSpec
 from firebreak.config.routing import LabelValue
-from firebreak.config.types import Name, Strict, TimeZone
+from firebreak.config.types import AutoResolveField, Name, Strict, TimeZone
 from firebreak.kernel.errors import ConfigError
 from firebreak.security.secrets import is_reference, resolve_secret
 
@@ -58,6 +58,8 @@ class ServiceSpec(Strict):
     component: str | None = None
     escalation_policy: Name | None = None
     runbook_vars: dict[str, LabelValue] = Field(default_factory=dict)
+    # Whether this service's incidents resolve when their last alert resolves (None: the top-level setting).
+    auto_resolve: AutoResolveField | None = None
 
     def runbook_values(self, environ: Mapping[str, str]) -> dict[str, str | None]:
         """Runbook variables with `env:NAME` and `file:/path` references resolved (None when unavailable)."""

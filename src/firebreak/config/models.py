@@ -14,7 +14,8 @@ from firebreak.config.paging import EscalationPolicySpec, NotificationSpec, Sche
 from firebreak.config.references import find_problems
 from firebreak.config.routing import DefaultRouteSpec, RouteSpec
 from firebreak.config.scale import ScaleField
-from firebreak.config.types import Duration, Strict
+from firebreak.config.types import AutoResolveField, Duration, Strict
+from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.route.plan import ServiceTarget, TriagePlan
 from firebreak.route.severity_presets import SEV1_SEV4
 
@@ -33,7 +34,8 @@ class Config(Strict):
     maintenance: list[MaintenanceSpec] = Field(default_factory=list)
     inhibit: list[InhibitRuleSpec] = Field(default_factory=list)
     group_by: list[str] = Field(default_factory=lambda: ["alertname", "service"])
-    auto_resolve: bool = False
+    # None: the defaults per source (a PagerDuty resolve resolves the incident, other sources do not).
+    auto_resolve: AutoResolveField | None = None
     # A new alert for a group whose incident resolved less than this ago reopens it (REO-1); 0 = never.
     reopen_within: Duration = timedelta(0)
     schedules: list[ScheduleSpec] = Field(default_factory=list)
@@ -41,6 +43,7 @@ class Config(Strict):
     notifications: NotificationSpec = Field(default_factory=NotificationSpec)
 
     _plan: TriagePlan | None = PrivateAttr(default=None)
+    _auto_resolve: AutoResolvePolicy = PrivateAttr(default_factory=AutoResolvePolicy)
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
@@ -62,7 +65,14 @@ class Config(Strict):
             team_policies={t.name: t.escalation_policy for t in self.teams},
             silences=self.silences, maintenance=self.maintenance, inhibit=self.inhibit,
         )
+        self._auto_resolve = AutoResolvePolicy.build(
+            self.auto_resolve, {s.name: s.auto_resolve for s in self.services})
         return self
+
+    @property
+    def auto_resolve_policy(self) -> AutoResolvePolicy:
+        """When an incident resolves with its last alert, per source and service."""
+        return self._auto_resolve
 
     @property
     def triage_plan(self) -> TriagePlan:

@@ -34,17 +34,28 @@ class Matching(Strict):
 
 
 class SeverityRuleSpec(Matching):
-    """`severity` when the value in label or annotation `label` meets `when` (e.g. `value > 85`)."""
+    """`severity` when the value the rule reads meets `when` (`value > 85` with `label: cpu_percent`,
+    or `values.A > 85`: see `firebreak.route.thresholds`)."""
 
-    label: str = Field(default="value", min_length=1)
+    label: str | None = Field(default=None, min_length=1)
     when: ThresholdCondition
     severity: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_name(self) -> SeverityRuleSpec:
+        self.when.source(self.label)
+        return self
+
+    @property
+    def source(self) -> str:
+        """The value the rule reads."""
+        return self.when.source(self.label)
 
 
 class ImpactRuleSpec(Matching):
     """Raise severity (to `raise_to`, or by `raise_by` levels) when `label`'s value meets `when`."""
 
-    label: str = Field(min_length=1)
+    label: str | None = Field(default=None, min_length=1)
     when: ThresholdCondition
     raise_to: str | None = None
     raise_by: int | None = Field(default=None, ge=1)
@@ -53,7 +64,15 @@ class ImpactRuleSpec(Matching):
     def _one_way(self) -> ImpactRuleSpec:
         if (self.raise_to is None) == (self.raise_by is None):
             raise ValueError("an impact rule needs exactly one of 'raise_to' or 'raise_by'")
+        if self.label is None and self.when.subject is None:
+            raise ValueError("an impact rule names the value it reads: 'label', or in 'when' (values.A > 10)")
+        self.when.source(self.label)
         return self
+
+    @property
+    def source(self) -> str:
+        """The value the rule reads."""
+        return self.when.source(self.label)
 
 
 class RouteSettingsSpec(Strict):

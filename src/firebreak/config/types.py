@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
+from firebreak.incident.auto_resolve import SOURCES
 from firebreak.kernel.errors import InvalidInput
 from firebreak.route.matchers import Matcher, parse_matcher
 from firebreak.route.thresholds import Condition, parse_condition
@@ -134,3 +135,13 @@ Name = Annotated[str, AfterValidator(check_name)]
 LabelMatcher = Annotated[Matcher, BeforeValidator(_coerce_matcher), PlainSerializer(str)]
 ThresholdCondition = Annotated[Condition, BeforeValidator(_coerce_condition), PlainSerializer(str)]
 Regex = Annotated[str, BeforeValidator(_coerce_regex)]
+
+SourceName = Literal[SOURCES]  # type: ignore[valid-type]
+
+
+def _every_source(value: Any) -> Any:
+    return dict.fromkeys(SOURCES, value) if isinstance(value, bool) else value
+
+
+# `auto_resolve`: true/false for every source, or per source (`{pagerduty: true, alertmanager: false}`).
+AutoResolveField = Annotated[dict[SourceName, bool], BeforeValidator(_every_source)]

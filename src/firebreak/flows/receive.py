@@ -21,6 +21,7 @@ from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.flows.hooks import Hooks
 from firebreak.flows.respond import change_severity, change_status
 from firebreak.incident import service, timeline
+from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.incident.lifecycle import is_open
 from firebreak.ingest.alert import Alert
 from firebreak.ingest.fingerprint import group_key
@@ -54,7 +55,7 @@ class ReceiveContext:
     now: datetime
     triage: Triage
     actor: str = "firebreak"
-    auto_resolve: bool = False
+    auto_resolve: AutoResolvePolicy = field(default_factory=AutoResolvePolicy)
     scale: SeverityScale | None = None
     reopen_within: timedelta = timedelta(0)
     hooks: Hooks = field(default_factory=Hooks)
@@ -103,7 +104,7 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
             attach_alert(session, incident, record, ctx, kind="alert.inhibited")
             return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, incident.id, alert.dedup_key)
         return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, None, alert.dedup_key)
-    key = group_key(alert.labels, decision.group_by)
+    key = alert.sender_group or group_key(alert.labels, decision.group_by)
     incident = session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
                                .with_for_update()).one_or_none()
     outcome: Outcome = "attached"
@@ -271,7 +272,7 @@ def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,
                         at=ctx.now, incident=incident)
         if incident.firing_count == 0 and is_open(incident.status):
             incident.alerts_resolved_at = ctx.now
-            if ctx.auto_resolve:
+            if ctx.auto_resolve.applies(service=incident.service, source=existing.source):
                 change_status(session, incident=incident, target="resolved", actor=ctx.actor, now=ctx.now,
                               hooks=ctx.hooks, reason="every alert of the incident resolved")
     return ReceiveOutcome(alert.fingerprint, "resolved", existing.id, existing.incident_id, alert.dedup_key)

@@ -30,6 +30,13 @@ class Alert:
     action: PagerDutyAction | None = None
     links: list[dict[str, Any]] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # The sender's own grouping, for an event that names nothing but its key (a PagerDuty event
+    # from Alertmanager's default pagerduty_configs): it joins this group instead of one computed
+    # from the group labels, so one sender group is one incident.
+    sender_group: str | None = None
+    # Numbers the sender measured, by name (Grafana's `values`: {"A": 91.2}); threshold rules read
+    # them as `values.A`.
+    values: dict[str, float] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -1,7 +1,14 @@
-"""Source adapter: Grafana unified alerting webhook (Alertmanager-shaped, version 1)."""
+"""Source adapter: Grafana unified alerting webhook (Alertmanager-shaped, version 1).
+
+Grafana reports what each query or expression of the rule measured: `values` (`{"A": 91.2}`),
+or in older versions only `valueString` (`[ var='A' labels={…} value=91.2 ]`). Both become the
+alert's values, which threshold rules read as `values.A`.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +20,7 @@ from firebreak.ingest.validation import parse_model
 from firebreak.kernel.errors import InvalidInput
 
 SUPPORTED_VERSIONS = {"1", "4"}
+_VALUE_STRING_RE = re.compile(r"var='([^']+)'[^\]]*?\bvalue=([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)")
 
 
 class GrafanaAlert(WebhookAlert):
@@ -24,6 +32,7 @@ class GrafanaAlert(WebhookAlert):
     panelURL: str | None = None
     silenceURL: str | None = None
     valueString: str | None = None
+    values: dict[str, float | None] | None = None
 
 
 class GrafanaWebhook(AlertmanagerWebhook):
@@ -33,6 +42,14 @@ class GrafanaWebhook(AlertmanagerWebhook):
     title: str | None = None
     message: str | None = None
     orgId: int | None = None
+
+
+def measured_values(item: GrafanaAlert) -> dict[str, float]:
+    """The alert's values by name, from `values` or else from `valueString`."""
+    if item.values:
+        return {name: float(value) for name, value in item.values.items()
+                if value is not None and math.isfinite(value)}
+    return {name: float(number) for name, number in _VALUE_STRING_RE.findall(item.valueString or "")}
 
 
 def parse_grafana(body: Any) -> list[Alert]:
@@ -46,5 +63,5 @@ def parse_grafana(body: Any) -> list[Alert]:
         links = [{"href": url, "text": text} for url, text in (
             (item.dashboardURL, "Dashboard"), (item.panelURL, "Panel"), (item.silenceURL, "Silence"))
             if url]
-        alerts.append(replace(alert, links=links))
+        alerts.append(replace(alert, links=links, values=measured_values(item)))
     return alerts

@@ -1,7 +1,24 @@
-"""Source adapter: PagerDuty Events API v2 (`POST /v2/enqueue`), trigger / acknowledge / resolve."""
+"""Source adapter: PagerDuty Events API v2 (`POST /v2/enqueue`), trigger / acknowledge / resolve.
+
+An event is named and labelled by what it is, never by its wording (the summary changes as a
+sender's alerts come and go):
+
+- labels `source`, `severity`, `component`, `group` and `class` come from the payload fields of
+  those names, and `service` from `component`;
+- every `custom_details` entry whose key is a label name and whose value is a short single-line
+  text, number or boolean is a label too, and wins over the payload's (so `custom_details.service`
+  beats `component`, `custom_details.severity` beats `severity`); Alertmanager's default group
+  counters (`firing`, `resolved`, `num_firing`, `num_resolved`) are not labels;
+- the name (label `alertname`) is `custom_details.alertname`, else `class`;
+- an event with neither names nothing but its dedup key: it forms its own group, so one sender
+  group (one Alertmanager group, one `dedup_key`) is one incident.
+
+Text details stay annotations, as before.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +35,10 @@ from firebreak.kernel.redact import MASK
 
 SUMMARY_MAX = 1024
 DEDUP_KEY_MAX = 255
+LABEL_VALUE_MAX = 256
+LABEL_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# What Alertmanager's default pagerduty_configs put in `details`: they describe the group, not an alert.
+GROUP_COUNTERS = frozenset({"firing", "resolved", "num_firing", "num_resolved"})
 
 
 class Link(BaseModel):
@@ -74,8 +95,42 @@ def bind_integration(alert: Alert, integration: str) -> Alert:
     """Key an event by its integration's name instead of its routing key, which is a secret:
     the key is then never stored, shown in a fingerprint or echoed in the raw payload."""
     raw = {**alert.raw, "routing_key": MASK} if "routing_key" in alert.raw else alert.raw
-    return replace(alert, routing_key=integration, raw=raw,
-                   fingerprint=pagerduty_fingerprint(integration, alert.dedup_key or ""))
+    fingerprint = pagerduty_fingerprint(integration, alert.dedup_key or "")
+    return replace(alert, routing_key=integration, raw=raw, fingerprint=fingerprint,
+                   sender_group=fingerprint if alert.sender_group is not None else None)
+
+
+def detail_label(key: object, value: object) -> str | None:
+    """A `custom_details` entry as a label value, or None when it is not label-like."""
+    if not isinstance(key, str) or not LABEL_NAME_RE.match(key) or key in GROUP_COUNTERS:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or "\n" in text or len(text) > LABEL_VALUE_MAX:
+        return None
+    return text
+
+
+def event_labels(payload: EventPayload) -> dict[str, str]:
+    """Labels of a trigger event: payload fields, then label-like custom details (see the module doc)."""
+    labels = {"source": payload.source, "severity": payload.severity}
+    for name, value in (("service", payload.component), ("component", payload.component),
+                        ("group", payload.group), ("class", payload.class_)):
+        if value:
+            labels[name] = value
+    if isinstance(payload.custom_details, dict):
+        for key, raw in payload.custom_details.items():
+            value = detail_label(key, raw)
+            if value is not None:
+                labels[key] = value
+    if "alertname" not in labels and payload.class_:
+        labels["alertname"] = payload.class_
+    return labels
 
 
 def parse_pagerduty(body: Any) -> Alert:
@@ -93,11 +148,7 @@ def parse_pagerduty(body: Any) -> Alert:
     summary = ""
     if payload is not None:
         summary = payload.summary[:SUMMARY_MAX]
-        labels = {"alertname": summary, "source": payload.source, "severity": payload.severity}
-        for name, value in (("service", payload.component), ("component", payload.component),
-                            ("group", payload.group), ("class", payload.class_)):
-            if value:
-                labels[name] = value
+        labels = event_labels(payload)
         annotations["summary"] = summary
         if isinstance(payload.custom_details, dict):
             for key, value in payload.custom_details.items():
@@ -107,14 +158,15 @@ def parse_pagerduty(body: Any) -> Alert:
     links += [{"href": img.href or img.src, "text": img.alt or "image", "image": img.src}
               for img in event.images]
     runbook = next((link.href for link in event.links if "runbook" in (link.text or "").lower()), None)
+    fingerprint = pagerduty_fingerprint(event.routing_key, dedup_key)
     return Alert(
         source="pagerduty",
-        fingerprint=pagerduty_fingerprint(event.routing_key, dedup_key),
+        fingerprint=fingerprint,
         status="resolved" if event.event_action == "resolve" else "firing",
         labels=labels,
         annotations=annotations,
         summary=summary,
-        severity_hint=payload.severity if payload else None,
+        severity_hint=labels.get("severity"),
         starts_at=as_utc(payload.timestamp) if payload and payload.timestamp else None,
         ends_at=None,
         generator_url=event.client_url,
@@ -124,4 +176,5 @@ def parse_pagerduty(body: Any) -> Alert:
         action=event.event_action,
         links=links,
         raw=body,
+        sender_group=fingerprint if payload is not None and "alertname" not in labels else None,
     )

@@ -39,7 +39,7 @@ def decide_severity(chosen: Sequence[RouteNode], root: RouteNode, alert: Alert,
                  default.severity_rules)
     severity: str | None = None
     if rules:
-        severity, notes = threshold_severity(rules, alert.labels, alert.annotations, scale)
+        severity, notes = threshold_severity(rules, alert.labels, alert.annotations, scale, alert.values)
         reasons += notes
     if severity is None:
         for route in chosen:
@@ -62,7 +62,7 @@ def decide_severity(chosen: Sequence[RouteNode], root: RouteNode, alert: Alert,
         reasons.append(f"no severity given: lowest level {severity}")
     impacts = next((r.settings.impact_rules for r in chosen if r.settings.impact_rules), default.impact_rules)
     if impacts:
-        severity, notes = apply_impact(impacts, alert.labels, alert.annotations, scale, severity)
+        severity, notes = apply_impact(impacts, alert.labels, alert.annotations, scale, severity, alert.values)
         reasons += notes
     return severity, reasons
 
