@@ -122,3 +122,49 @@ def test_a_service_can_keep_incidents_open_after_resolve(anon_client, ingest_cli
                        json=alertmanager(am_alert(service="orders-db", status="resolved")))
     statuses = {item["service"]: item["status"] for item in client.get("/api/v1/incidents").json()["items"]}
     assert statuses == {"ledger": "triggered", "orders-db": "triggered"}
+
+
+def change(key: str, summary: str, **payload: Any) -> dict[str, Any]:
+    return {"routing_key": key, "payload": {"summary": summary, "timestamp": "2026-11-22T11:58:00.000+0000",
+                                            **payload},
+            "links": [{"href": "https://ci.example.com/build/7", "text": "Build 7"}]}
+
+
+def test_change_events_go_on_the_service_open_incidents(anon_client, ingest_client, client, credentials) -> None:
+    key = credentials["ingest"]
+    ingest_client.post("/api/v1/alerts/alertmanager", json=alertmanager(am_alert(service="checkout")))
+    outcome(anon_client.post("/v2/enqueue", json=trigger(key, "pool-1", "Pool exhausted")))
+    by_service = {item["service"]: item["id"] for item in client.get("/api/v1/incidents").json()["items"]}
+    # routed by its labels: the `deploys` route gives source=deploy-bot the service checkout
+    r = anon_client.post("/v2/change/enqueue", json=change(key, "Deploy checkout v2.4.1", source="deploy-bot",
+                                                           custom_details={"revision": "a1b2c3"}))
+    assert r.status_code == 202 and r.json() == {"status": "success", "message": "Change event processed"}
+    # or by a `service` detail
+    r = anon_client.post("/v2/change/enqueue", json=change(key, "max_connections 100 -> 200",
+                                                           custom_details={"service": "orders-db"}))
+    assert r.status_code == 202
+
+    def changes(incident_id: int) -> list[dict[str, Any]]:
+        return [entry["data"] for entry in client.get(f"/api/v1/incidents/{incident_id}/timeline").json()
+                if entry["kind"] == "change.received"]
+
+    [deploy] = changes(by_service["checkout"])
+    assert deploy["summary"] == "Deploy checkout v2.4.1" and deploy["source"] == "deploy-bot"
+    assert deploy["details"] == {"revision": "a1b2c3"} and deploy["integration"] == "default-ingest"
+    assert deploy["links"] == [{"href": "https://ci.example.com/build/7", "text": "Build 7"}]
+    assert deploy["timestamp"].startswith("2026-11-22T11:58:00")
+    assert [c["summary"] for c in changes(by_service["orders-db"])] == ["max_connections 100 -> 200"]
+    # a change of a service without an open incident, or of no service, is answered and recorded nowhere
+    assert anon_client.post("/v2/change/enqueue", json=change(key, "ledger migration",
+                                                              custom_details={"service": "ledger"})).status_code == 202
+    assert anon_client.post("/v2/change/enqueue", json=change(key, "laptop restarted")).status_code == 202
+    assert len(changes(by_service["checkout"])) == 1 and len(changes(by_service["orders-db"])) == 1
+
+
+def test_bad_change_events_name_the_field(anon_client, credentials) -> None:
+    key = credentials["ingest"]
+    r = anon_client.post("/v2/change/enqueue", json={"routing_key": key, "payload": {"source": "ci"}})
+    assert r.status_code == 400 and r.json()["field"] == "payload.summary"
+    r = anon_client.post("/v2/change/enqueue", json=change("not-a-key", "Deploy"))
+    assert r.status_code == 400 and r.json()["field"] == "routing_key"
+    assert r.json()["message"] == "Event object is invalid"

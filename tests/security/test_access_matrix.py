@@ -41,7 +41,8 @@ POLICY: list[tuple[str, str, set[str]]] = [
 VIEWER_WRITES = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/route/test")}
 # Writes without a token or session, each carrying its own credential: the password, the routing
 # key in the body, the signed acknowledgement link in the path.
-PUBLIC_WRITES = {("POST", "/api/v1/auth/login"), ("POST", "/v2/enqueue"), ("POST", "/ack/{token}")}
+PUBLIC_WRITES = {("POST", "/api/v1/auth/login"), ("POST", "/v2/enqueue"), ("POST", "/v2/change/enqueue"),
+                 ("POST", "/ack/{token}")}
 RUN_STEPS = re.compile(r"/steps?/[^/]+/(run|execute|approve)|/runs?$|/execute$")
 
 
