@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     login_window_seconds: int = 900
     session_hours: float = 12.0
     cookie_secure: bool = True
+    # TLS terminated by `serve` itself (both files, PEM; SIGHUP reloads them), and the reverse
+    # proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or networks).
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    trusted_proxies: str = ""
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to a SQLite file under data_dir."""
@@ -48,7 +53,8 @@ class Settings(BaseSettings):
 
     def base_url(self) -> str:
         """The URL this server is reached at, for links in pages."""
-        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+        scheme = "https" if self.tls_cert else "http"
+        return self.public_url.rstrip("/") or f"{scheme}://{self.host}:{self.port}"
 
 
 def normalise_database_url(url: str) -> str:
