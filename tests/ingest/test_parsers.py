@@ -148,3 +148,6 @@ def test_grafana_values_and_value_string() -> None:
     body["alerts"][0]["valueString"] = "[ var='A' labels={instance=node-3} value=87.5 ], [ var='C' labels={} value=1 ]"
     [alert] = parse_grafana(body)
     assert alert.values == {"A": 87.5, "C": 1.0}
+    body["alerts"][0]["values"] = {"A": 12, "B": None, "C": "n/a", "D": True}
+    [alert] = parse_grafana(body)
+    assert alert.values == {"A": 12.0}

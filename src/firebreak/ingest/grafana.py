@@ -32,7 +32,7 @@ class GrafanaAlert(WebhookAlert):
     panelURL: str | None = None
     silenceURL: str | None = None
     valueString: str | None = None
-    values: dict[str, float | None] | None = None
+    values: dict[str, Any] | None = None
 
 
 class GrafanaWebhook(AlertmanagerWebhook):
@@ -47,8 +47,9 @@ class GrafanaWebhook(AlertmanagerWebhook):
 def measured_values(item: GrafanaAlert) -> dict[str, float]:
     """The alert's values by name, from `values` or else from `valueString`."""
     if item.values:
+        # Only numbers count; anything else Grafana might put there is ignored, not an error.
         return {name: float(value) for name, value in item.values.items()
-                if value is not None and math.isfinite(value)}
+                if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)}
     return {name: float(number) for name, number in _VALUE_STRING_RE.findall(item.valueString or "")}
 
 
