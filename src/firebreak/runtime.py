@@ -16,6 +16,7 @@ from firebreak.config.runtime import ConfigHolder
 from firebreak.db.models.core import AlertRecord
 from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory, per_transaction
 from firebreak.escalate.process import Paging
+from firebreak.flows import change
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
 from firebreak.flows.receive import ReceiveContext
@@ -61,6 +62,7 @@ class Runtime:
         self.paging = Paging(settings=self.settings, config=self.config_holder,
                              session_factory=self.session_factory, clock=self.clock, hooks=self.hooks)
         self.hooks.on_opened.append(attach.on_incident_opened)
+        self.hooks.on_opened.append(change.on_incident_opened)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock, hooks=self.hooks)
 

@@ -3,12 +3,14 @@ routing like the webhook twin, resolve semantics per source and service, and cha
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from firebreak.config import Config, parse_config
+from firebreak.db.models.changes import ChangeEventRecord
 from firebreak.db.models.core import AlertRecord
 from tests.payloads import alertmanager, am_alert, pagerduty
 
@@ -168,3 +170,27 @@ def test_bad_change_events_name_the_field(anon_client, credentials) -> None:
     r = anon_client.post("/v2/change/enqueue", json=change("not-a-key", "Deploy"))
     assert r.status_code == 400 and r.json()["field"] == "routing_key"
     assert r.json()["message"] == "Event object is invalid"
+
+
+def test_an_incident_opening_shows_its_service_changes_from_the_hour_before(anon_client, ingest_client, client,
+                                                                           credentials, clock, runtime) -> None:
+    key = credentials["ingest"]
+    body = change(key, "checkout v2.4.0", custom_details={"service": "checkout"})
+    r = anon_client.post("/v2/change/enqueue", json=body)
+    assert r.status_code == 202
+    clock.advance(timedelta(hours=2))
+    for summary in ("max_connections 100 -> 200", "pgbouncer pool_size 20 -> 10"):
+        anon_client.post("/v2/change/enqueue", json=change(key, summary, custom_details={"service": "orders-db"}))
+        clock.advance(timedelta(minutes=5))
+    with runtime.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(ChangeEventRecord)) == 3  # kept, though no incident was open
+    outcome(anon_client.post("/v2/enqueue", json=trigger(key, "pool-1", "Pool exhausted")))
+    ingest_client.post("/api/v1/alerts/alertmanager", json=alertmanager(am_alert(service="checkout")))
+    by_service = {item["service"]: item["id"] for item in client.get("/api/v1/incidents").json()["items"]}
+
+    def recent(incident_id: int) -> list[str]:
+        return [entry["data"]["summary"] for entry in client.get(f"/api/v1/incidents/{incident_id}/timeline").json()
+                if entry["kind"] == "change.received" and entry["data"].get("recent")]
+
+    assert recent(by_service["orders-db"]) == ["max_connections 100 -> 200", "pgbouncer pool_size 20 -> 10"]
+    assert recent(by_service["checkout"]) == []  # its change was two hours before
