@@ -34,6 +34,10 @@ services:
   - name: pg
     team: platform
     runbook_vars: {pg_dsn: "env:FIREBREAK_TEST_STEP_DSN"}
+    targets:
+      - {name: db, kind: postgres, dsn: "env:FIREBREAK_TEST_STEP_DSN"}
+      - {name: here, kind: local, env: {KUBECONFIG: "env:FIREBREAK_TEST_KUBECONFIG"}}
+    label_placeholders: [role]
   - name: quiet
     team: platform
 default_route:
@@ -71,6 +75,9 @@ kubectl rollout restart deployment <deployment> -n <namespace>
 def step_runtime(settings: Settings, clock: FixedClock, tmp_path: Path,
                  monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
     monkeypatch.setenv("FIREBREAK_TEST_STEP_DSN", f"postgresql://postgres:{SECRET_PASSWORD}@127.0.0.1:5432/test")
+    kubeconfig = tmp_path / "kubeconfig"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n")
+    monkeypatch.setenv("FIREBREAK_TEST_KUBECONFIG", str(kubeconfig))
     rt = Runtime(settings, clock=clock, initial_config=parse_config(STEP_CONFIG))
     extra = tmp_path / "runbooks"
     extra.mkdir()

@@ -14,10 +14,11 @@ from firebreak.runbook.execute.adapt import Adapted, adapt_step
 from firebreak.runbook.execute.executor import Environment, Limits
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command, locate, restore, sentinelise
 from firebreak.runbook.execute.local import LocalProcessExecutor
-from firebreak.runbook.execute.sources import Sources
+from firebreak.runbook.execute.sources import Sources, Value
 from firebreak.runbook.placeholders import find_placeholders
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
+TARGET_DSN = Value(PG, "target", "db.dsn", secret=True)
 EXECUTOR = LocalProcessExecutor()
 
 
@@ -35,7 +36,7 @@ def hostile(canary: Path) -> list[str]:
 
 def run(text: str, value: str, language: str = "bash",
         variables: dict[str, str] | None = None) -> tuple[Plan | Blocked, str]:
-    sources = Sources(labels={"value": value}, variables=variables or {"pg_dsn": PG})
+    sources = Sources(labels={"value": value}, variables=variables or {"pg_dsn": PG}, connection=TARGET_DSN)
     adapted = adapt_step(text, find_placeholders(text)) if language == "bash" else Adapted(text)
     assert isinstance(adapted, Adapted)
     plan = fill_command(adapted.text, language, find_placeholders(text, language), sources)
@@ -138,7 +139,7 @@ def test_sql_values_are_literals_in_real_postgresql(tmp_path: Path, template: st
 
 def test_sql_values_with_backslashes_are_refused_in_plain_strings() -> None:
     plan = fill_command("SELECT '<value>'", "sql", ["<value>"], Sources(labels={"value": "a\\'b"},
-                                                                         variables={"pg_dsn": PG}))
+                                                                         connection=TARGET_DSN))
     assert isinstance(plan, Blocked)
     assert "backslash" in plan.reason and "<value>" in plan.reason and "label 'value'" in plan.reason
 

@@ -116,8 +116,15 @@ def test_diagnostics_run_when_an_incident_opens(clients: dict[str, Any], step_ru
     kinds = [k for k, _, _ in log]
     assert "runbook.attached" in kinds and "diagnostics.started" in kinds and kinds.count("step.output") == 3
     assert "incident.status" not in kinds  # nobody acknowledged yet
+    assert all(s["target"]["name"] == "db" and s["target"]["kind"] == "postgres" for s in steps)
+    assert SECRET_PASSWORD not in json.dumps(steps)
     quiet = open_incident(clients, step_runtime, service="quiet", role="postgres")
-    assert clients["viewer"].get(f"/api/v1/incidents/{quiet}/steps").json() == []
+    proposed = clients["viewer"].get(f"/api/v1/incidents/{quiet}/steps").json()
+    assert [s["command"] for s in proposed] == [0, 1, 2]
+    assert all(s["status"] == "proposed" and s["started_at"] is None and s["exit_code"] is None
+               and s["target"] is None and "service quiet declares no execution target" in s["reason"]
+               for s in proposed), proposed
+    assert "step.run" not in [k for k, _, _ in entries(step_runtime, quiet)]
 
 
 def test_hostile_labels_execute_nothing_end_to_end(clients: dict[str, Any], step_runtime: Runtime,

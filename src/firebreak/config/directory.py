@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from firebreak.config.paging import ContactMethodSpec
 from firebreak.config.routing import LabelValue
+from firebreak.config.targets import LabelPlaceholder, TargetSpec
 from firebreak.config.types import AutoResolveField, Name, Strict, TimeZone
 from firebreak.kernel.errors import ConfigError
 from firebreak.security.secrets import is_reference, resolve_secret
@@ -44,7 +45,8 @@ class UserSpec(Strict):
 
 
 class ServiceSpec(Strict):
-    """A service: its owner, dependencies, status-page component and runbook variables.
+    """A service: its owner, dependencies, status-page component, runbook variables, the execution
+    targets its runbook commands run on, and which extra placeholders alert labels may fill.
 
     A runbook variable written `env:NAME` (or `file:/path`) is read from the environment (or the
     file) when a runbook runs, so secrets such as database DSNs stay out of the file.
@@ -60,6 +62,8 @@ class ServiceSpec(Strict):
     runbook_vars: dict[str, LabelValue] = Field(default_factory=dict)
     # Whether this service's incidents resolve when their last alert resolves (None: the top-level setting).
     auto_resolve: AutoResolveField | None = None
+    targets: list[TargetSpec] = Field(default_factory=list)
+    label_placeholders: list[LabelPlaceholder] = Field(default_factory=list)
 
     def runbook_values(self, environ: Mapping[str, str]) -> dict[str, str | None]:
         """Runbook variables with `env:NAME` and `file:/path` references resolved (None when unavailable)."""

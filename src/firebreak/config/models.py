@@ -14,6 +14,7 @@ from firebreak.config.paging import EscalationPolicySpec, NotificationSpec, Sche
 from firebreak.config.references import find_problems
 from firebreak.config.routing import DefaultRouteSpec, RouteSpec
 from firebreak.config.scale import ScaleField
+from firebreak.config.targets import DEFAULT_LABEL_PLACEHOLDERS, LabelPlaceholder
 from firebreak.config.types import AutoResolveField, Duration, Strict
 from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.route.plan import ServiceTarget, TriagePlan
@@ -41,6 +42,7 @@ class Config(Strict):
     schedules: list[ScheduleSpec] = Field(default_factory=list)
     escalation_policies: list[EscalationPolicySpec] = Field(default_factory=list)
     notifications: NotificationSpec = Field(default_factory=NotificationSpec)
+    label_placeholders: list[LabelPlaceholder] = Field(default_factory=lambda: list(DEFAULT_LABEL_PLACEHOLDERS))
 
     _plan: TriagePlan | None = PrivateAttr(default=None)
     _auto_resolve: AutoResolvePolicy = PrivateAttr(default_factory=AutoResolvePolicy)
@@ -82,6 +84,10 @@ class Config(Strict):
 
     def service(self, name: str) -> ServiceSpec | None:
         return next((s for s in self.services if s.name == name), None)
+
+    def label_placeholders_of(self, service: ServiceSpec) -> frozenset[str]:
+        """Placeholders alert labels may fill for `service`: the global list and the service's own."""
+        return frozenset(self.label_placeholders) | frozenset(service.label_placeholders)
 
     def team(self, name: str) -> TeamSpec | None:
         return next((t for t in self.teams if t.name == name), None)

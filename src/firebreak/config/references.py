@@ -106,6 +106,8 @@ class _Checker:
             self.ref(("services", index, "team"), "team", service.team, self.teams)
             self.ref(("services", index, "escalation_policy"), "escalation policy",
                      service.escalation_policy, self.policies)
+            self.problems += [Problem(("services", index, *p.loc), p.message) for p in
+                              _duplicates("targets", [t.name for t in service.targets], "name")]
             for dep_index, dependency in enumerate(service.dependencies):
                 loc: Location = ("services", index, "dependencies", dep_index)
                 if dependency == service.name:

@@ -42,6 +42,7 @@ class StepRunRecord(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
     approvals: Mapped[list[Any]] = mapped_column(JSON, default=list)
     executor: Mapped[str] = mapped_column(String(32), default="local")
+    target: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     exit_code: Mapped[int | None] = mapped_column(Integer)

@@ -28,6 +28,7 @@ from firebreak.runbook.execute.adapt import Refused
 from firebreak.runbook.execute.fill import Blocked, Plan
 from firebreak.runbook.execute.policy import requirement
 from firebreak.runbook.execute.steps import approve_step, reject_step, request_step
+from firebreak.runbook.execute.targets import NoTarget
 from firebreak.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["execution"])
@@ -70,6 +71,7 @@ class StepOut(BaseModel):
     mode: str | None
     adaptations: list[str]
     values: dict[str, Any]
+    target: dict[str, Any] | None = Field(description="The declared target the step runs on: name, kind, address")
     automatic: bool
     requested_by: str
     requested_at: datetime
@@ -91,7 +93,8 @@ class StepOut(BaseModel):
                    line=r.command_line, phase=r.phase, language=r.language, cls=r.cls, class_reason=r.class_reason,
                    needs=needs, status=r.status, reason=r.reason, missing=list(r.missing), display=r.display,
                    argv=list(r.argv), mode=r.mode, adaptations=list(r.adaptations), values=dict(r.values),
-                   automatic=r.automatic, requested_by=r.requested_by, requested_at=r.requested_at,
+                   target=dict(r.target) if r.target else None, automatic=r.automatic,
+                   requested_by=r.requested_by, requested_at=r.requested_at,
                    approvals=list(r.approvals), started_at=r.started_at, finished_at=r.finished_at,
                    exit_code=r.exit_code, stdout=r.stdout, stderr=r.stderr, truncated=r.truncated,
                    timed_out=r.timed_out, duration_ms=r.duration_ms, error=r.error)
@@ -115,6 +118,7 @@ class DryRunOut(BaseModel):
     stdin: str | None
     adaptations: list[str]
     values: dict[str, Any]
+    target: dict[str, Any] | None
 
 
 class DrillOut(BaseModel):
@@ -177,6 +181,8 @@ def request_run(incident_id: Id, body: StepIn, runtime: RuntimeDep, caller: Resp
         return refusal(422, "Step blocked", step)
     if step.status == "refused":
         return refusal(422, "Step refused", step)
+    if step.status == "proposed":
+        return refusal(422, "No execution target", step)
     step = run_ready(runtime, step, body.wait)
     return JSONResponse(StepOut.of(step).model_dump(mode="json", by_alias=True), status_code=201)
 
@@ -187,7 +193,8 @@ def dry_run_out(slug: str, index: int, made: Any) -> DryRunOut:
     base: dict[str, Any] = {"runbook": slug, "command": index, "line": made.command.line, "cls": prepared.cls,
                             "class_reason": prepared.class_reason, "adaptations": list(prepared.adaptations),
                             "needs": None, "reason": None, "missing": [], "display": prepared.template, "argv": [],
-                            "mode": None, "stdin": None, "values": {}}
+                            "mode": None, "stdin": None, "values": {},
+                            "target": prepared.target.shown() if prepared.target is not None else None}
     if isinstance(outcome, Plan):
         known = outcome.secrets
         base.update(status="ready", display=redact(outcome.display, known=known),
@@ -198,6 +205,8 @@ def dry_run_out(slug: str, index: int, made: Any) -> DryRunOut:
     elif isinstance(outcome, Blocked):
         base.update(status="blocked", reason=outcome.reason, missing=list(outcome.missing),
                     values=store.values_out(outcome.values))
+    elif isinstance(outcome, NoTarget):
+        base.update(status="proposed", reason=outcome.reason)
     else:
         assert isinstance(outcome, Refused)
         base.update(status="refused", reason=outcome.reason)

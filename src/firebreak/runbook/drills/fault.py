@@ -31,11 +31,14 @@ class Fault(Protocol):
     def alert_labels(self) -> Mapping[str, str]:
         """Labels of the alert a monitoring system would send for this fault."""
 
-    def runbook_vars(self) -> Mapping[str, str]:
-        """The service's runbook variables (its target) in the drill's configuration."""
+    def target(self) -> Mapping[str, str]:
+        """The service's execution target in the drill's configuration (name, kind, dsn or url)."""
+
+    def label_placeholders(self) -> list[str]:
+        """The placeholders the drill's alert labels fill (e.g. the role whose connections leak)."""
 
     def environment(self) -> Mapping[str, str]:
-        """Environment variables the runbook variables read (`env:NAME`), when not set already."""
+        """Environment variables the target reads (`env:NAME`), when not set already."""
 
     def stop(self) -> None:
         """Remove everything the drill created; safe to call twice."""

@@ -58,8 +58,11 @@ class PostgresConnectionExhaustion:
     def alert_labels(self) -> Mapping[str, str]:
         return {"role": self.role, "limit": str(self.limit)}
 
-    def runbook_vars(self) -> Mapping[str, str]:
-        return {"pg_dsn": f"env:{DSN_VARIABLE}"}
+    def target(self) -> Mapping[str, str]:
+        return {"name": "drill-db", "kind": "postgres", "dsn": f"env:{DSN_VARIABLE}"}
+
+    def label_placeholders(self) -> list[str]:
+        return ["role"]
 
     def environment(self) -> Mapping[str, str]:
         return {DSN_VARIABLE: self.admin_dsn}

@@ -98,8 +98,11 @@ class RedisMemoryPressure:
     def alert_labels(self) -> Mapping[str, str]:
         return {"key_pattern": f"{KEY_PREFIX}*", "instance": f"127.0.0.1:{self.port}"}
 
-    def runbook_vars(self) -> Mapping[str, str]:
-        return {"redis_url": self.url}
+    def target(self) -> Mapping[str, str]:
+        return {"name": "drill-cache", "kind": "redis", "url": self.url}
+
+    def label_placeholders(self) -> list[str]:
+        return ["key_pattern"]
 
     def environment(self) -> Mapping[str, str]:
         return {}

@@ -8,6 +8,7 @@ whatever happens.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -33,10 +34,12 @@ WAIT_SECONDS = 60.0
 
 
 def drill_config(fault: Fault) -> str:
-    """The drill server's configuration: one team, the fault's service with its runbook variables."""
-    variables = ", ".join(f'{key}: "{value}"' for key, value in fault.runbook_vars().items())
-    return (f"severity_scale: sev1-sev4\nteams:\n  - name: drills\nservices:\n  - name: {fault.service}\n"
-            f"    team: drills\n    runbook_vars: {{{variables}}}\ndefault_route:\n  team: drills\n")
+    """The drill server's configuration (JSON is YAML): one team, the fault's service with its target."""
+    return json.dumps({
+        "severity_scale": "sev1-sev4", "teams": [{"name": "drills"}],
+        "services": [{"name": fault.service, "team": "drills", "targets": [dict(fault.target())],
+                      "label_placeholders": fault.label_placeholders()}],
+        "default_route": {"team": "drills"}}, indent=2)
 
 
 def phase_index(runbook: Runbook, kind: str) -> int | None:

@@ -1,11 +1,12 @@
 """Execute: automatic diagnostics — when an incident opens, run its runbook's read-only checks at once.
 
 Runs inside the incident-opening transaction (an `on_opened` hook): makes sure the best runbook is
-attached, then queues every read-only command of the runbook's diagnostic phases whose placeholders
-can all be filled (up to a cap), notes on the timeline what will run and what was skipped and why,
-and leaves the running to the runner after the transaction commits — so their output is on the
-timeline within seconds, before anyone acknowledges. On for services that configure runbook
-variables (a target to run against), unless the service sets `diagnostics: off`; off otherwise.
+attached, then queues every read-only command of the runbook's diagnostic phases that has a declared
+target of its service to run on and whose placeholders can all be filled (up to a cap); one with no
+target is recorded as a proposed step, with the reason, and never runs. Notes on the timeline what
+will run and what was skipped and why, and leaves the running to the runner after the transaction
+commits — so their output is on the timeline within seconds, before anyone acknowledges. On for
+configured services unless the service sets the runbook variable `diagnostics: off`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from firebreak.runbook.execute.policy import SYSTEM_ACTOR
 from firebreak.runbook.execute.prepare import prepare
 from firebreak.runbook.execute.runner import schedule_after_commit
 from firebreak.runbook.execute.steps import StepSettings, VariablesOf, incident_sources, request_step
+from firebreak.runbook.execute.targets import NoTarget
 from firebreak.runbook.model import Runbook
 from firebreak.runbook.sections import UNATTENDED
 from firebreak.security.roles import Principal
@@ -63,24 +65,29 @@ class Diagnostics:
         runbook = runbooks.get_runbook(session, slug=str(attached["slug"]))
         sources = incident_sources(session, incident, service_vars, {})
         chosen: list[int] = []
+        proposed: list[int] = []
         skipped: list[dict[str, Any]] = []
         for index in diagnostic_indexes(runbook):
-            prepared = prepare(runbook.commands[index], sources, follow_seconds=self.settings.follow_seconds)
+            prepared = prepare(runbook.commands[index], sources, targets=service_vars.targets, runbook=runbook.slug,
+                               follow_seconds=self.settings.follow_seconds)
             outcome = prepared.outcome
-            if prepared.cls != "read-only" or not isinstance(outcome, Plan):
+            if prepared.cls == "read-only" and isinstance(outcome, NoTarget):
+                proposed.append(index)
+            elif prepared.cls != "read-only" or not isinstance(outcome, Plan):
                 skipped.append({"command": index, "reason": getattr(outcome, "reason", prepared.class_reason)})
             elif len(chosen) >= self.settings.max_automatic:
                 skipped.append({"command": index, "reason": f"over the cap of {self.settings.max_automatic}"})
             else:
                 chosen.append(index)
-        step_ids = []
-        for index in chosen:
+        made_ids: dict[str, list[int]] = {"queued": [], "proposed": []}
+        for index in chosen + proposed[:self.settings.max_automatic]:
             made = request_step(session, incident_id=incident.id, command_index=index, requester=SYSTEM, now=now,
                                 variables=self.variables, settings=self.settings, runbook_slug=runbook.slug,
                                 automatic=True)
-            if made.step is not None and made.step.status == "queued":
-                step_ids.append(made.step.id)
+            if made.step is not None and made.step.status in made_ids:
+                made_ids[made.step.status].append(made.step.id)
+        step_ids = made_ids["queued"]
         timeline.append(session, incident_id=incident.id, kind="diagnostics.started", actor=SYSTEM_ACTOR,
-                        data=redact_value({"runbook": runbook.slug, "steps": step_ids, "skipped": skipped},
-                                          known=service_vars.secret_values), at=now)
+                        data=redact_value({"runbook": runbook.slug, "steps": step_ids, "proposed": made_ids["proposed"],
+                                           "skipped": skipped}, known=service_vars.secret_values), at=now)
         schedule_after_commit(session, step_ids)

@@ -40,7 +40,7 @@ class RunResult:
 
 @dataclass(frozen=True, slots=True)
 class Environment:
-    """The environment a service's steps run in: base variables plus the service's own."""
+    """The environment a step runs in beyond the base one: its target's declared variables and connection."""
 
     variables: Mapping[str, str] = field(default_factory=dict)
 

@@ -32,7 +32,6 @@ from firebreak.runbook.placeholders import placeholder_name
 Mode = Literal["argv", "bash", "psql"]
 BASH = ("bash", "--noprofile", "--norc", "-c")
 PSQL = ("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", "-f", "-")
-SQL_TARGETS = ("pg_dsn", "database_url", "postgres_dsn", "postgres_url", "dsn")
 PG_ENV = {"host": "PGHOST", "hostaddr": "PGHOSTADDR", "port": "PGPORT", "user": "PGUSER",
           "password": "PGPASSWORD", "dbname": "PGDATABASE", "sslmode": "PGSSLMODE",
           "application_name": "PGAPPNAME", "connect_timeout": "PGCONNECT_TIMEOUT", "options": "PGOPTIONS",
@@ -138,7 +137,7 @@ def resolve_values(raws: list[str], sources: Sources) -> Blocked | dict[str, Val
         else:
             values[raw] = found.value
     if missing:
-        return Blocked(missing_message(missing, unset, sources.service), tuple(missing), values)
+        return Blocked(missing_message(missing, unset, sources.service, sources), tuple(missing), values)
     return values
 
 
@@ -152,14 +151,8 @@ def pg_environment(dsn: str) -> dict[str, str]:
 
 
 def sql_target(sources: Sources) -> Value | None:
-    """The database SQL steps run against: a runbook variable (or operator input), never a label."""
-    trusted = Sources(input=sources.input, variables=sources.variables,
-                      secret_variables=sources.secret_variables, service=sources.service)
-    for key in SQL_TARGETS:
-        found = lookup(key, trusted)
-        if found.value is not None:
-            return found.value
-    return None
+    """The database SQL steps run against: the connection of the step's postgres target, nothing else."""
+    return sources.connection
 
 
 def placement_problems(text: str, placeholders: list[str]) -> list[tuple[str, str]]:
@@ -233,14 +226,14 @@ def fill_sql(marked: str, owners: dict[int, str], resolved: dict[str, Value], so
     target = sql_target(sources)
     if target is None:
         where = f"service {sources.service}" if sources.service else "the incident's service"
-        return Blocked(f"no database to run this SQL against: set runbook variable 'pg_dsn' on {where}",
-                       missing=("pg_dsn",), values=resolved)
+        return Blocked(f"no database to run this SQL against: declare a postgres target on {where}",
+                       values=resolved)
     try:
         sql = SENTINEL.sub(lambda m: place(owners[int(m.group(1))], resolved[owners[int(m.group(1))]],
                                            [f"sql:{contexts[int(m.group(1))]}"]), marked)
         env = pg_environment(target.text)
     except ValueRefused as exc:
-        return Blocked(f"runbook variable {target.key!r} {exc}" if "connection string" in str(exc) else str(exc),
+        return Blocked(f"target {target.key!r} {exc}" if "connection string" in str(exc) else str(exc),
                        values=resolved)
     return Plan(argv=PSQL, stdin=sql, env=env, mode="psql", values=resolved,
                 secrets=(*secrets, *([target.text] if target.secret else []),

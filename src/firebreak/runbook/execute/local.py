@@ -1,7 +1,10 @@
 """Execute: the local-process executor — argument vectors (never a shell unless the plan is `bash -c`).
 
-The child gets a clean environment (PATH, HOME, LANG, TZ and no pager, plus the service's
-variables and the plan's own, e.g. PG* for SQL steps) rather than Firebreak's, a new process group
+The child gets a clean environment built from its target rather than Firebreak's: PATH, LANG, TZ,
+no pager, an empty HOME of its own (so no ~/.kube, ~/.aws, ~/.pgpass or ~/.redisclirc of the
+Firebreak host is read), cloud metadata credentials switched off, then the target's declared
+environment and its connection (PG*, REDISCLI_AUTH). Nothing else of Firebreak's environment — its
+PG*, KUBECONFIG, AWS_*, REDIS* or any other variable — reaches a step. It runs in a new process group
 so a timeout kills everything it started, no terminal on standard input, and output read as it
 comes: each stream keeps its first `output_bytes` (and a little more so redaction never sees a
 secret cut in half), the rest is drained and dropped.
@@ -10,8 +13,10 @@ secret cut in half), the rest is drained and dropped.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from typing import IO
@@ -22,13 +27,12 @@ from firebreak.runbook.execute.fill import Plan
 SAFE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 SLACK_BYTES = 4096
 BASE_ENVIRONMENT = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC", "PAGER": "cat", "PSQL_PAGER": "cat",
-                    "TERM": "dumb", "NO_COLOR": "1"}
+                    "TERM": "dumb", "NO_COLOR": "1", "AWS_EC2_METADATA_DISABLED": "true"}
 
 
-def base_environment() -> dict[str, str]:
-    """What every step gets regardless of service: a sane PATH and no interactive pager."""
-    return {"PATH": os.environ.get("PATH", SAFE_PATH), "HOME": os.environ.get("HOME", "/"),
-            **BASE_ENVIRONMENT}
+def base_environment(home: str) -> dict[str, str]:
+    """What every step gets whatever its target: a sane PATH, its own empty HOME, no interactive pager."""
+    return {"PATH": os.environ.get("PATH", SAFE_PATH), "HOME": home, **BASE_ENVIRONMENT}
 
 
 class _Capture:
@@ -65,13 +69,19 @@ class LocalProcessExecutor:
     name = "local"
 
     def run(self, plan: Plan, *, environment: Environment, limits: Limits) -> RunResult:
-        env = {**base_environment(), **environment.variables, **plan.env}
+        home = tempfile.mkdtemp(prefix="firebreak-step-")
+        try:
+            return self._run(plan, {**base_environment(home), **environment.variables, **plan.env}, home, limits)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+
+    def _run(self, plan: Plan, env: dict[str, str], home: str, limits: Limits) -> RunResult:
         started = time.monotonic()
         try:
             process = subprocess.Popen(
                 list(plan.argv), stdin=subprocess.PIPE if plan.stdin is not None else subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
-                close_fds=True, cwd=env["HOME"] if os.path.isdir(env["HOME"]) else "/")
+                close_fds=True, cwd=home)
         except OSError as exc:
             return RunResult(None, "", "", time.monotonic() - started,
                              error=f"cannot start {plan.argv[0]}: {exc.strerror or exc}")

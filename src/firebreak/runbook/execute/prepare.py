@@ -2,19 +2,23 @@
 
 The class comes from the runbook classifier on the command as written (its effect: read-only,
 mutating or destructive). A command that needs a terminal is adapted (see adapt); what is left
-must not need one, except followers and loops that the adaptation bounded by time. Then the
-placeholders are filled: the result is a Plan to run, or Blocked / Refused with the reason.
+must not need one, except followers and loops that the adaptation bounded by time. Then the step
+is placed on one of its service's declared targets (see targets) and its placeholders are filled:
+the result is a Plan to run on that target, or NoTarget (proposed, never run) / Blocked / Refused
+with the reason.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from firebreak.runbook.classify import assess_command
 from firebreak.runbook.execute.adapt import Adapted, Refused, adapt_step
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.sources import Sources
+from firebreak.runbook.execute.targets import NoTarget, Placement, Target, place_step
 from firebreak.runbook.model import Command
 
 BOUNDED_NEED = re.compile(r"until interrupted|follows|repeats|loops|keeps", re.I)
@@ -29,7 +33,9 @@ class Prepared:
     class_reason: str
     template: str
     adaptations: tuple[str, ...] = ()
-    outcome: Plan | Blocked | Refused = field(default_factory=lambda: Refused("not prepared"))
+    outcome: Plan | Blocked | Refused | NoTarget = field(default_factory=lambda: Refused("not prepared"))
+    target: Target | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def bounded(self) -> bool:
@@ -37,8 +43,9 @@ class Prepared:
         return any("stopped after" in note for note in self.adaptations)
 
 
-def prepare(command: Command, sources: Sources, *, follow_seconds: int = 10) -> Prepared:
-    """Adapt, classify and fill `command`; see the module docstring."""
+def prepare(command: Command, sources: Sources, *, targets: Sequence[Target] = (), runbook: str = "",
+            follow_seconds: int = 10) -> Prepared:
+    """Adapt, classify, place and fill `command`; see the module docstring."""
     verdict = assess_command(command.text, command.language)
     cls, reason = verdict.effect, verdict.reason
     if command.language not in RUNNABLE:
@@ -57,5 +64,15 @@ def prepare(command: Command, sources: Sources, *, follow_seconds: int = 10) -> 
             if after.interactive and not (notes and BOUNDED_NEED.search(after.interactive)):
                 return Prepared("interactive", verdict.explain(), command.text, notes,
                                 Refused(f"{after.interactive}; Firebreak cannot run it without a terminal"))
-    outcome = fill_command(template, command.language, list(command.placeholders), sources)
-    return Prepared(cls, reason, template, notes, outcome)
+    placed = place_step(template, command.language, list(command.placeholders), targets, runbook=runbook,
+                        service=sources.service)
+    if not isinstance(placed, Placement):
+        return Prepared(cls, reason, template, notes, placed)
+    return Prepared(cls, reason, placed.template, notes, fill_placed(placed, command.language, sources),
+                    placed.target, placed.env)
+
+
+def fill_placed(placed: Placement, language: str, sources: Sources) -> Plan | Blocked:
+    """Fill a placed step: the target's connection values first, then the usual sources."""
+    on_target = replace(sources, target=placed.values, connection=placed.connection)
+    return fill_command(placed.template, language, list(placed.placeholders), on_target)

@@ -1,5 +1,6 @@
-"""Execute: runbook execution for one process — service variables from the configuration, the runner,
-and the diagnostics hook, wired once by the composition root."""
+"""Execute: runbook execution for one process — service variables and targets from the configuration
+(their `env:`/`file:` references read here, when a step is prepared or run), the runner, and the
+diagnostics hook, wired once by the composition root."""
 
 from __future__ import annotations
 
@@ -9,28 +10,59 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session, sessionmaker
 
 from firebreak.config.runtime import ConfigHolder
+from firebreak.config.targets import TargetSpec
 from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
+from firebreak.kernel.errors import ConfigError
 from firebreak.runbook.execute.diagnostics import Diagnostics
 from firebreak.runbook.execute.executor import Executor, Limits
 from firebreak.runbook.execute.local import LocalProcessExecutor
 from firebreak.runbook.execute.runner import StepRunner
 from firebreak.runbook.execute.steps import ServiceVars, StepSettings
-from firebreak.security.secrets import is_reference
+from firebreak.runbook.execute.targets import Target
+from firebreak.security.secrets import is_reference, resolve_secret
 
 SWITCH = "diagnostics"
 OFF = frozenset({"off", "false", "no", "0"})
 
 
+def resolve_target(spec: TargetSpec, environ: Mapping[str, str]) -> Target:
+    """A declared target with its references read; each one that cannot be read is named in `unset`."""
+    unset: list[str] = []
+    secrets: list[str] = []
+
+    def read(raw: str, what: str) -> str | None:
+        if not is_reference(raw):
+            return raw
+        try:
+            value = resolve_secret(raw, environ=environ)
+        except ConfigError as exc:
+            unset.append(f"{what} reads {raw}: {str(exc).split(': ', 1)[-1]}")
+            return None
+        secrets.append(value)
+        return value
+
+    connection = read(spec.connection, "dsn" if spec.kind == "postgres" else "url") if spec.connection else None
+    env = {key: read(raw, f"env {key}") for key, raw in spec.env.items()}
+    return Target(name=spec.name, kind=spec.kind, connection=connection,
+                  env={k: v for k, v in env.items() if v is not None}, declared_env=frozenset(spec.env),
+                  unset=tuple(unset), secrets=tuple(secrets), tools=tuple(spec.tools), runbooks=tuple(spec.runbooks))
+
+
 def service_vars(config: ConfigHolder, name: str | None, environ: Mapping[str, str]) -> ServiceVars:
-    """A service's runbook variables from the configuration in force (`env:` ones read from `environ`)."""
+    """A service's runbook variables and targets from the configuration in force (references read from
+    `environ` and files); a service that is not configured has neither and labels fill only the defaults."""
     spec = config.current.service(name) if name else None
     if spec is None:
-        return ServiceVars()
+        return ServiceVars(label_names=frozenset(config.current.label_placeholders))
     values = spec.runbook_values(environ)
     switch = str(values.pop(SWITCH, "") or "").strip().lower()
     secret = frozenset(key for key, raw in spec.runbook_vars.items() if is_reference(str(raw)))
-    return ServiceVars(values=values, secret=secret, automatic=bool(values) and switch not in OFF)
+    return ServiceVars(values=values, secret=secret, automatic=switch not in OFF,
+                       targets=tuple(resolve_target(t, environ) for t in spec.targets),
+                       label_names=config.current.label_placeholders_of(spec),
+                       references={key: str(raw) for key, raw in spec.runbook_vars.items()
+                                   if is_reference(str(raw))})
 
 
 class Execution:

@@ -1,9 +1,10 @@
 """Execute: the runner — the edge that owns each transaction around running one queued step.
 
-Claim (queued → running, one transaction, so two runners never run a step twice), fill the step
-again from its stored values (what was approved is what runs; secrets are read from the service's
-variables again, never stored), run it outside any transaction, then record the redacted, capped
-output, the timeline entry and the audit entry in a second transaction. Steps queued while an
+Claim (queued → running, one transaction, so two runners never run a step twice), place the step
+on the target it was approved for and fill it again from its stored values (what was approved is
+what runs; secrets and the target's connection are read from the configuration again, never stored),
+run it outside any transaction in the target's environment, then record the redacted, capped
+output, the timeline entry and the audit entry (both naming the target) in a second transaction. Steps queued while an
 incident opens run right after that transaction commits, on a small thread pool.
 """
 
@@ -27,8 +28,10 @@ from firebreak.kernel.clock import Clock
 from firebreak.kernel.redact import redact
 from firebreak.runbook.execute import store
 from firebreak.runbook.execute.executor import Environment, Executor, Limits, RunResult
-from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
+from firebreak.runbook.execute.fill import Plan
+from firebreak.runbook.execute.prepare import fill_placed
 from firebreak.runbook.execute.steps import VariablesOf, incident_sources, note
+from firebreak.runbook.execute.targets import Placement, place_step
 from firebreak.security import audit
 
 LOG = logging.getLogger("firebreak.execute")
@@ -134,17 +137,22 @@ class StepRunner:
             service_vars = self.variables(incident.service)
             secrets = service_vars.secret_values
             sources = incident_sources(session, incident, service_vars, store.values_in(step.values))
-            plan = fill_command(step.template, step.language, list(step.values), sources)
-            if isinstance(plan, Blocked):
+            named = (step.target or {}).get("name")
+            placed = place_step(step.template, step.language, list(step.values), service_vars.targets,
+                                runbook=step.runbook_slug, service=incident.service, only=named or "(none recorded)")
+            plan = fill_placed(placed, step.language, sources) if isinstance(placed, Placement) else placed
+            if not isinstance(plan, Plan):
                 step.status, step.error, step.finished_at = "failed", plan.reason, now
                 note(session, step, kind="step.output", actor=step.requested_by, now=now, secrets=secrets,
-                     data={"status": step.status, "error": plan.reason})
+                     data={"status": step.status, "error": plan.reason, "target": step.target})
                 return step
+            assert isinstance(placed, Placement)
             note(session, step, kind="step.run", actor=step.requested_by, now=now, secrets=secrets,
-                 data={"display": plan.display, "executor": self.executor.name, "class": step.cls})
-        LOG.info("running step %s of incident %s: %s", step_id, step.incident_id,
+                 data={"display": plan.display, "executor": self.executor.name, "class": step.cls,
+                       "target": placed.target.shown()})
+        LOG.info("running step %s of incident %s on target %s: %s", step_id, step.incident_id, placed.target.name,
                  redact(plan.display, known=secrets))
-        result = self.executor.run(plan, environment=Environment(service_vars.environment), limits=self.limits)
+        result = self.executor.run(plan, environment=Environment(placed.env), limits=self.limits)
         return self.record(step_id, plan, result, secrets)
 
     def record(self, step_id: int, plan: Plan, result: RunResult, secrets: tuple[str, ...]) -> StepRunRecord:
@@ -162,7 +170,9 @@ class StepRunner:
             audit.append(session, audit.AuditEvent(
                 at=now, actor=step.requested_by, role=None, via="runner", method="RUN",
                 path=f"/api/v1/steps/{step.id}", action="step.run", status=200 if step.status == "succeeded" else 500,
-                request_id=f"step-{step.id}", target={"step_id": str(step.id), "incident_id": str(step.incident_id)},
-                detail=redact(f"{step.status}: {step.display}", known=known)))
+                request_id=f"step-{step.id}", target={"step_id": str(step.id), "incident_id": str(step.incident_id),
+                                                      "target": str((step.target or {}).get("name"))},
+                detail=redact(f"{step.status} on target {(step.target or {}).get('name')} "
+                              f"({(step.target or {}).get('address')}): {step.display}", known=known)))
         LOG.info("step %s %s (exit %s, %s ms)", step_id, step.status, step.exit_code, step.duration_ms)
         return step

@@ -7,8 +7,7 @@ secret values and anything that looks like a credential) before it is written.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,11 +25,11 @@ from firebreak.runbook import attach
 from firebreak.runbook import store as runbooks
 from firebreak.runbook.execute import store
 from firebreak.runbook.execute.adapt import Refused
-from firebreak.runbook.execute.fill import Blocked, Plan, pg_environment, sql_target
+from firebreak.runbook.execute.fill import Blocked, Plan
 from firebreak.runbook.execute.policy import is_ready, may_approve, may_request, requirement
 from firebreak.runbook.execute.prepare import Prepared, prepare
-from firebreak.runbook.execute.quoting import ValueRefused
 from firebreak.runbook.execute.sources import Sources
+from firebreak.runbook.execute.targets import NoTarget, Target
 from firebreak.runbook.model import Command, Runbook
 from firebreak.security.roles import Principal
 
@@ -39,27 +38,24 @@ INCIDENT_FIELDS = ("id", "title", "severity", "service", "team", "status")
 
 @dataclass(frozen=True)
 class ServiceVars:
-    """A service's runbook variables: values (None when an `env:` variable is unset), which are secret,
-    the environment its steps run in, and whether diagnostics run automatically."""
+    """What a service's steps are filled from and run on: runbook variables (None when an `env:`
+    variable is unset; `references` says what each secret one reads), which are secret, its declared
+    targets, the placeholders alert labels may fill, and whether diagnostics run when incidents open."""
 
     values: Mapping[str, str | None] = field(default_factory=dict)
     secret: frozenset[str] = frozenset()
     automatic: bool = False
-
-    @property
-    def environment(self) -> dict[str, str]:
-        """Each variable as NAME=value, and PG* for the service's PostgreSQL target (so plain `psql` works)."""
-        env = {key.upper().replace("-", "_").replace(".", "_"): value for key, value in self.values.items()
-               if value is not None}
-        target = sql_target(Sources(variables=dict(self.values)))
-        if target is not None:
-            with contextlib.suppress(ValueRefused):  # a SQL step names a bad connection string when it runs
-                env.update(pg_environment(target.text))
-        return env
+    targets: Sequence[Target] = ()
+    label_names: frozenset[str] | None = frozenset()
+    references: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def secret_values(self) -> tuple[str, ...]:
-        return tuple(v for k, v in self.values.items() if k in self.secret and v)
+        own = tuple(v for k, v in self.values.items() if k in self.secret and v)
+        return own + tuple(secret for target in self.targets for secret in target.secrets)
+
+    def target(self, name: str | None) -> Target | None:
+        return next((t for t in self.targets if t.name == name), None)
 
 
 VariablesOf = Callable[[str | None], ServiceVars]
@@ -94,7 +90,8 @@ def incident_sources(session: Session, incident: IncidentRecord, variables: Serv
     fields = {name: str(getattr(incident, name)) for name in INCIDENT_FIELDS if getattr(incident, name) is not None}
     fields["incident_id"] = str(incident.id)
     return Sources(input=dict(input), variables=dict(variables.values), secret_variables=variables.secret,
-                   incident=fields, labels=labels, annotations=annotations, service=incident.service)
+                   incident=fields, labels=labels, annotations=annotations, service=incident.service,
+                   label_names=variables.label_names, variable_refs=dict(variables.references))
 
 
 def resolve_runbook(session: Session, *, incident_id: int, slug: str | None) -> Runbook:
@@ -122,7 +119,9 @@ def safe(data: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
 
 def note(session: Session, step: StepRunRecord, *, kind: str, actor: str, now: datetime, data: dict[str, Any],
          secrets: tuple[str, ...] = ()) -> None:
-    """One timeline entry about a step (the incident row locked and read afresh: runners write concurrently)."""
+    """One timeline entry about a step (the incident row locked and read afresh: runners write concurrently;
+    what this session appended so far is flushed first, as incident opening runs without autoflush)."""
+    session.flush()
     incident = session.scalars(select(IncidentRecord).where(IncidentRecord.id == step.incident_id)
                                .with_for_update().execution_options(populate_existing=True)).one()
     timeline.append(session, incident_id=step.incident_id, kind=kind, actor=actor,
@@ -145,7 +144,8 @@ def request_step(session: Session, *, incident_id: int, command_index: int, requ
     command = pick_command(runbook, command_index)
     service_vars = variables(incident.service)
     sources = incident_sources(session, incident, service_vars, input or {})
-    prepared = prepare(command, sources, follow_seconds=settings.follow_seconds)
+    prepared = prepare(command, sources, targets=service_vars.targets, runbook=runbook.slug,
+                       follow_seconds=settings.follow_seconds)
     if dry_run:
         return Requested(None, prepared, runbook, command)
     secrets = service_vars.secret_values
@@ -154,8 +154,9 @@ def request_step(session: Session, *, incident_id: int, command_index: int, requ
     note(session, step, kind="step.requested", actor=requester.name, now=now, secrets=secrets, data={
         "runbook": runbook.slug, "command": command_index, "line": command.line, "class": step.cls,
         "display": step.display, "automatic": automatic, "adaptations": list(prepared.adaptations),
+        "target": step.target,
         "needs": describe_need(step.cls) if step.status in ("queued", "awaiting_approval") else None})
-    if step.status in ("blocked", "refused"):
+    if step.status in ("blocked", "refused", "proposed"):
         note(session, step, kind=f"step.{step.status}", actor=requester.name, now=now, secrets=secrets,
              data={"reason": step.reason, "missing": list(step.missing)})
     return Requested(step, prepared, runbook, command)
@@ -174,9 +175,13 @@ def new_step(incident_id: int, runbook: Runbook, index: int, command: Command, p
         phase=command.phase, language=command.language, cls=prepared.cls, class_reason=prepared.class_reason,
         template=prepared.template, adaptations=list(prepared.adaptations), values={}, display="", argv=[],
         mode=None, missing=[], automatic=automatic, requested_by=requester.name, requested_at=now,
-        approvals=[], executor="local", stdout="", stderr="", truncated=False, timed_out=False)
+        approvals=[], executor="local", stdout="", stderr="", truncated=False, timed_out=False,
+        target=prepared.target.shown() if prepared.target is not None else None)
     if isinstance(outcome, Refused):
         record.status, record.reason = "refused", outcome.reason
+        record.display = prepared.template
+    elif isinstance(outcome, NoTarget):
+        record.status, record.reason = "proposed", outcome.reason
         record.display = prepared.template
     elif isinstance(outcome, Blocked):
         record.status, record.reason, record.missing = "blocked", outcome.reason, list(outcome.missing)

@@ -14,8 +14,8 @@ from firebreak.kernel.errors import NotFound
 from firebreak.runbook.execute.sources import Value
 
 # requested → awaiting_approval → queued → running → succeeded | failed | timed_out
-# requested → blocked | refused (never run); awaiting_approval → rejected
-TERMINAL = frozenset({"blocked", "refused", "rejected", "succeeded", "failed", "timed_out"})
+# requested → blocked | refused | proposed (no target: never run); awaiting_approval → rejected
+TERMINAL = frozenset({"blocked", "refused", "proposed", "rejected", "succeeded", "failed", "timed_out"})
 STATUSES = ("awaiting_approval", "queued", "running", *sorted(TERMINAL))
 
 
@@ -26,9 +26,10 @@ def values_out(values: Mapping[str, Value]) -> dict[str, dict[str, Any]]:
 
 
 def values_in(stored: Mapping[str, Any]) -> dict[str, str]:
-    """The stored non-secret values, as operator input for filling the step again at run time."""
+    """The stored non-secret values, as operator input for filling the step again at run time (what the
+    target gives is read from the target again)."""
     return {raw: item["value"] for raw, item in stored.items() if not item.get("secret") and item.get("value")
-            is not None}
+            is not None and item.get("source") != "target"}
 
 
 def add(session: Session, record: StepRunRecord) -> StepRunRecord:
