@@ -24,9 +24,10 @@ from urllib.parse import urlsplit
 
 from psycopg import conninfo
 from psycopg.errors import ProgrammingError
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, field_serializer, model_validator
 
 from firebreak.config.types import Name, Strict
+from firebreak.kernel.redact import redact
 from firebreak.security.secrets import ENV_NAME, is_reference
 
 TargetKind = Literal["local", "postgres", "redis"]
@@ -119,6 +120,11 @@ class TargetSpec(Strict):
         if not is_reference(value):
             (check_dsn if wanted == "dsn" else check_redis_url)(value)
         return self
+
+    @field_serializer("dsn", "url")
+    def _shown(self, value: str | None) -> str | None:
+        """A literal DSN or URL is shown (configuration views, dumps) without its password."""
+        return redact(value) if value is not None else None
 
     @property
     def connection(self) -> str | None:

@@ -19,7 +19,7 @@ from firebreak.runbook.execute.executor import Executor, Limits
 from firebreak.runbook.execute.local import LocalProcessExecutor
 from firebreak.runbook.execute.runner import StepRunner
 from firebreak.runbook.execute.steps import ServiceVars, StepSettings
-from firebreak.runbook.execute.targets import Target
+from firebreak.runbook.execute.targets import Target, connection_secrets
 from firebreak.security.secrets import is_reference, resolve_secret
 
 SWITCH = "diagnostics"
@@ -31,7 +31,7 @@ def resolve_target(spec: TargetSpec, environ: Mapping[str, str]) -> Target:
     unset: list[str] = []
     secrets: list[str] = []
 
-    def read(raw: str, what: str) -> str | None:
+    def read(raw: str, what: str, secret: bool = True) -> str | None:
         if not is_reference(raw):
             return raw
         try:
@@ -39,10 +39,14 @@ def resolve_target(spec: TargetSpec, environ: Mapping[str, str]) -> Target:
         except ConfigError as exc:
             unset.append(f"{what} reads {raw}: {str(exc).split(': ', 1)[-1]}")
             return None
-        secrets.append(value)
+        if secret:
+            secrets.append(value)
         return value
 
-    connection = read(spec.connection, "dsn" if spec.kind == "postgres" else "url") if spec.connection else None
+    connection = read(spec.connection, "dsn" if spec.kind == "postgres" else "url", secret=False) \
+        if spec.connection else None
+    if connection is not None:
+        secrets.extend(connection_secrets(spec.kind, connection))  # its password, literal or not
     env = {key: read(raw, f"env {key}") for key, raw in spec.env.items()}
     return Target(name=spec.name, kind=spec.kind, connection=connection,
                   env={k: v for k, v in env.items() if v is not None}, declared_env=frozenset(spec.env),

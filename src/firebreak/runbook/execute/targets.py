@@ -129,6 +129,16 @@ def connection_parts(target: Target) -> dict[str, str]:
             "password": str(params.get("password") or "")}
 
 
+def connection_secrets(kind: str, connection: str) -> tuple[str, ...]:
+    """What of a DSN or URL is secret: its password, and the whole string when it holds one."""
+    try:
+        password = urlsplit(connection).password if kind == "redis" else \
+            conninfo.conninfo_to_dict(connection).get("password")
+    except (ProgrammingError, ValueError):
+        return (connection,)
+    return (str(password), connection) if password else ()
+
+
 def connection_env(target: Target) -> dict[str, str]:
     """The client's connection in its environment: PG* for PostgreSQL, REDISCLI_AUTH for a Redis password."""
     assert target.connection is not None
@@ -179,9 +189,11 @@ def choose(targets: Sequence[Target], kind: str, tools: list[str], runbook: str,
                         f"{' or '.join(NEEDS_ENV[tool])} in its env (Firebreak's own is never used)")
     if not targets:
         return NoTarget(f"{who} declares no execution target; steps are proposed, never run")
-    return NoTarget(f"{who} declares no {kind} target" + (f" for {', '.join(f'`{t}`' for t in tools)}"
-                                                           if tools and kind == "local" else "")
-                    + f" that runbook {runbook!r} may use")
+    if not any(t.kind == kind for t in targets):
+        return NoTarget(f"{who} declares no {kind} target" + (f" (for {', '.join(f'`{t}`' for t in tools)})"
+                                                               if tools and kind == "local" else ""))
+    return NoTarget(f"no {kind} target of {who} is for runbook {runbook!r} and "
+                    + ", ".join(f"`{t}`" for t in tools) + " (see the targets' `runbooks` and `tools`)")
 
 
 def option_values(use: Use, parts: dict[str, str], owners: Mapping[int, str],
