@@ -36,9 +36,11 @@ def test_example_configuration_is_valid() -> None:
     config = load_config(default_config_path())
     assert {"postgres", "redis"} <= {service.name for service in config.services}
     postgres = config.service("postgres")
-    assert postgres is not None and postgres.runbook_vars["pg_dsn"] == "env:FIREBREAK_DRILL_PG_DSN"
-    assert postgres.runbook_values({"FIREBREAK_DRILL_PG_DSN": "postgresql://x"})["pg_dsn"] == "postgresql://x"
-    assert config.service("redis").runbook_values({})["redis_url"] is None  # type: ignore[union-attr]
+    assert postgres is not None and [(t.kind, t.dsn) for t in postgres.targets] == [
+        ("postgres", "env:FIREBREAK_DRILL_PG_DSN")]
+    assert [(t.kind, t.url) for t in config.service("redis").targets] == [  # type: ignore[union-attr]
+        ("redis", "env:FIREBREAK_DRILL_REDIS_URL")]
+    assert all(service.targets for service in config.services)
     assert config.routes and config.silences and config.maintenance and config.inhibit
     assert config.teams and config.users and config.escalation_policies
 

@@ -121,7 +121,7 @@ def test_route_test_with_assumed_firing_alert(client: TestClient) -> None:
 def test_read_only_configuration_views(client: TestClient) -> None:
     services = client.get("/api/v1/config/services").json()["items"]
     postgres = next(s for s in services if s["name"] == "postgres")
-    assert postgres["runbook_vars"]["pg_dsn"] == "env:FIREBREAK_DRILL_PG_DSN"
+    assert postgres["targets"][0]["dsn"] == "env:FIREBREAK_DRILL_PG_DSN"
     routes = client.get("/api/v1/config/routes").json()["items"]
     assert any(route.get("continue") for route in routes)
     users = client.get("/api/v1/config/users").json()["items"]
