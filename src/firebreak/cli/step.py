@@ -26,6 +26,10 @@ def show(step: dict[str, object]) -> None:
     console.print(f"[bold]step {step['id']}[/] command {step['command']} [{step['class']}] {step['status']}"
                   f"{' — ' + str(step['reason']) if step.get('reason') else ''}", highlight=False)
     console.print(f"  $ {step['display']}", highlight=False, markup=False)
+    target = step.get("target")
+    if isinstance(target, dict):
+        console.print(f"  on target {target.get('name')} ({target.get('kind')}: {target.get('address')})",
+                      highlight=False, markup=False)
     if step.get("exit_code") is not None or step.get("error"):
         console.print(f"  exit {step.get('exit_code')} in {step.get('duration_ms')} ms {step.get('error') or ''}",
                       highlight=False)

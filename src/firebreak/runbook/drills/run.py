@@ -29,7 +29,7 @@ from firebreak.runbook.drills.server import DrillServer
 from firebreak.runbook.importer import import_paths
 from firebreak.runbook.model import Runbook
 
-DONE = frozenset({"succeeded", "failed", "timed_out", "blocked", "refused", "rejected"})
+DONE = frozenset({"succeeded", "failed", "timed_out", "blocked", "refused", "proposed", "rejected"})
 WAIT_SECONDS = 60.0
 
 
