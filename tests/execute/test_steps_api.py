@@ -124,6 +124,9 @@ def test_diagnostics_run_when_an_incident_opens(clients: dict[str, Any], step_ru
     assert all(s["status"] == "proposed" and s["started_at"] is None and s["exit_code"] is None
                and s["target"] is None and "service quiet declares no execution target" in s["reason"]
                for s in proposed), proposed
+    asked = clients["responder"].post(f"/api/v1/incidents/{quiet}/steps", json={"command": 0})
+    assert asked.status_code == 422 and asked.json()["title"] == "No execution target"
+    assert asked.json()["step_status"] == "proposed"
     assert "step.run" not in [k for k, _, _ in entries(step_runtime, quiet)]
 
 

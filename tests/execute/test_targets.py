@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from firebreak.config.loader import parse_config
+from firebreak.config.targets import TargetSpec
 from firebreak.kernel.errors import ConfigError
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.prepare import fill_placed
+from firebreak.runbook.execute.process import resolve_target
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget, Placement, Target, place_step
 from firebreak.runbook.placeholders import find_placeholders
@@ -153,3 +157,18 @@ def test_a_literal_target_password_is_never_shown_in_configuration_views() -> No
     shown = config.services[0].model_dump(mode="json")["targets"][0]
     assert "pw-in-file-31" not in str(shown) and shown["dsn"].startswith("postgresql://app:")
     assert config.services[0].targets[0].dsn == "postgresql://app:pw-in-file-31@db/app"
+
+
+def test_target_references_and_configuration_files_must_exist(tmp_path: Path) -> None:
+    kubeconfig = tmp_path / "kubeconfig"
+    spec = TargetSpec(name="k", kind="local", env={"KUBECONFIG": "env:KC", "TOKEN": "env:TOKEN"})
+    missing = resolve_target(spec, {"KC": str(kubeconfig), "TOKEN": "t0ken-value"})
+    assert missing.unset == (f"env KUBECONFIG names {kubeconfig}, which does not exist",)
+    kubeconfig.write_text("apiVersion: v1\n")
+    ready = resolve_target(spec, {"KC": str(kubeconfig), "TOKEN": "t0ken-value"})
+    assert ready.unset == () and ready.env["KUBECONFIG"] == str(kubeconfig) and "t0ken-value" in ready.secrets
+    unset = resolve_target(TargetSpec(name="c", kind="redis", url="env:CACHE_URL"), {})
+    assert unset.connection is None and "CACHE_URL is not set" in unset.unset[0]
+    with_password = resolve_target(TargetSpec(name="c", kind="redis", url="redis://:pw-91@h:6379/0"), {})
+    assert with_password.secrets == ("pw-91", "redis://:pw-91@h:6379/0")
+    assert with_password.address == "redis://h:6379/0"

@@ -23,6 +23,9 @@ from firebreak.runbook.execute.targets import Target, connection_secrets
 from firebreak.security.secrets import is_reference, resolve_secret
 
 SWITCH = "diagnostics"
+# Tools fall back to their built-in defaults (kubectl: 127.0.0.1:8080) when these name nothing.
+PATH_VARIABLES = ("KUBECONFIG", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "CLOUDSDK_CONFIG",
+                  "AZURE_CONFIG_DIR")
 OFF = frozenset({"off", "false", "no", "0"})
 
 
@@ -48,6 +51,11 @@ def resolve_target(spec: TargetSpec, environ: Mapping[str, str]) -> Target:
     if connection is not None:
         secrets.extend(connection_secrets(spec.kind, connection))  # its password, literal or not
     env = {key: read(raw, f"env {key}") for key, raw in spec.env.items()}
+    for key in PATH_VARIABLES:
+        value = env.get(key)
+        missing = [path for path in (value or "").split(os.pathsep) if path and not os.path.exists(path)]
+        if missing:
+            unset.append(f"env {key} names {missing[0]}, which does not exist")
     return Target(name=spec.name, kind=spec.kind, connection=connection,
                   env={k: v for k, v in env.items() if v is not None}, declared_env=frozenset(spec.env),
                   unset=tuple(unset), secrets=tuple(secrets), tools=tuple(spec.tools), runbooks=tuple(spec.runbooks))
