@@ -32,7 +32,7 @@ PROBE_RUNBOOK = """# Injection probe
 ## Diagnosis
 
 ```bash
-printf 'service=%s\\n' <service>
+printf 'pod=%s\\n' <pod>
 ```
 """
 
@@ -66,7 +66,10 @@ def counts(runtime: Any) -> tuple[int, int, int]:
 
 # --- shell ---------------------------------------------------------------------------------------
 
-def test_shell_metacharacters_in_labels_execute_nothing(client, ingest_client, credentials, tmp_path) -> None:
+def test_shell_metacharacters_in_labels_execute_nothing(client, ingest_client, credentials, tmp_path,
+                                                        monkeypatch) -> None:
+    (tmp_path / "kubeconfig").write_text("apiVersion: v1\n")  # api-gateway's declared target needs it
+    monkeypatch.setenv("FIREBREAK_KUBECONFIG", str(tmp_path / "kubeconfig"))
     responder = {"Authorization": f"Bearer {credentials['responder']}"}
     imported = client.post("/api/v1/runbooks/import", headers=responder,
                            json={"documents": [{"path": "probe.md", "content": PROBE_RUNBOOK}]})
@@ -74,13 +77,15 @@ def test_shell_metacharacters_in_labels_execute_nothing(client, ingest_client, c
     slug = imported.json()["runbooks"][0]["slug"]
     canary = tmp_path / "canary"
     for payload in shell_payloads(canary):
-        incident = fire(ingest_client, name="InjectionProbe", service=payload)
+        incident = fire(ingest_client, name="InjectionProbe", service="api-gateway", pod=payload)
         step = client.post(f"/api/v1/incidents/{incident}/steps", headers=responder,
                            json={"command": 0, "runbook": slug})
         assert step.status_code == 201, step.text
         assert step.json()["status"] == "succeeded", step.json()
-        assert step.json()["stdout"] == f"service={payload}\n"
+        assert step.json()["stdout"] == f"pod={payload}\n"
         assert not canary.exists(), payload
+        done = client.post(f"/api/v1/incidents/{incident}/transition", headers=responder, json={"status": "resolved"})
+        assert done.status_code == 200, done.text
 
 
 PROGRAM_RUNBOOK = """# Program probe
