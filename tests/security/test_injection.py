@@ -110,7 +110,19 @@ perl -ne 'print if /<pattern>/' /etc/hostname
 """
 
 
-def test_labels_never_become_awk_sed_or_perl_program_text(client, ingest_client, credentials, tmp_path) -> None:
+PROBE_CONFIG = """severity_scale: sev1-sev4
+teams: [{name: probe}]
+services:
+  - {name: probe, team: probe, targets: [{name: here, kind: local}], label_placeholders: [pattern]}
+default_route: {team: probe}
+"""
+
+
+def test_labels_never_become_awk_sed_or_perl_program_text(client, ingest_client, credentials, runtime,
+                                                          tmp_path) -> None:
+    (tmp_path / "probe.yaml").write_text(PROBE_CONFIG)  # a service with a local target that lets labels fill <pattern>
+    runtime.config_holder.path = tmp_path / "probe.yaml"
+    runtime.config_holder.reload()
     responder = {"Authorization": f"Bearer {credentials['responder']}"}
     imported = client.post("/api/v1/runbooks/import", headers=responder,
                            json={"documents": [{"path": "programs.md", "content": PROGRAM_RUNBOOK}]})
@@ -118,7 +130,7 @@ def test_labels_never_become_awk_sed_or_perl_program_text(client, ingest_client,
     slug = imported.json()["runbooks"][0]["slug"]
     canary = tmp_path / "pwned"
     pattern = f'x/ {{print}} BEGIN {{system("touch {canary}")}} /x'
-    incident = fire(ingest_client, name="ProgramProbe", pattern=pattern)
+    incident = fire(ingest_client, name="ProgramProbe", service="probe", pattern=pattern)
     for command in (0, 1):
         step = client.post(f"/api/v1/incidents/{incident}/steps", headers=responder,
                            json={"command": command, "runbook": slug})
