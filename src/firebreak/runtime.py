@@ -20,6 +20,7 @@ from firebreak.flows import change
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.hooks import Hooks
 from firebreak.flows.receive import ReceiveContext
+from firebreak.incident.roles import known_names
 from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.settings import Settings
@@ -27,10 +28,12 @@ from firebreak.route import silences_store
 from firebreak.route.decision import TriageDecision
 from firebreak.route.inhibition import InhibitRule
 from firebreak.route.matchers import MatchOp, matches_all
+from firebreak.route.severity import level_named
 from firebreak.route.silences import SilenceIndex
 from firebreak.route.triage import triage
 from firebreak.runbook import attach
 from firebreak.runbook.execute.process import Execution
+from firebreak.security.users import list_users
 
 FIRING_SOURCES_MAX = 5000
 SILENCE_CACHE = "firebreak.active_silences"
@@ -112,9 +115,23 @@ class Runtime:
         """Names of the configured severity levels, most severe first."""
         return list(self.config.triage_plan.scale.names)
 
+    def severity_named(self, word: str, *, field: str = "severity") -> str:
+        """The level a severity word names through the scale (`critical` → `SEV1`); InvalidInput if none."""
+        return level_named(self.config.triage_plan.scale, word, field=field)
+
+    def assignees(self, session: Session) -> dict[str, str]:
+        """Who may hold an incident role: configured users (by handle, name or e-mail) and console accounts."""
+        people = self.paging.directory().people.values()
+        accounts = [user.name for user in list_users(session) if user.disabled_at is None]
+        return known_names([*((p.handle, (p.name, p.email)) for p in people), *((name, ()) for name in accounts)])
+
     def runbook_of(self, session: Session, incident_id: int) -> dict[str, Any] | None:
         """The runbook attached to an incident, if any."""
         return attach.current_attachment(session, incident_id)
+
+    def runbooks_of(self, session: Session, incident_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The runbooks attached to several incidents, by incident id."""
+        return attach.current_attachments(session, incident_ids)
 
     def close(self) -> None:
         self.paging.stop_worker()

@@ -59,8 +59,8 @@ def test_reopen_after_resolve(client, incident_id, ingest_client) -> None:
 
 def test_roles_severity_notes_on_timeline(client, incident_id, runtime) -> None:
     base = f"/api/v1/incidents/{incident_id}"
-    assert client.post(f"{base}/roles", json={"role": "incident_commander", "assignee": "alice"}).status_code == 200
-    assert client.post(f"{base}/roles", json={"role": "technical_lead", "assignee": "bob"}).status_code == 200
+    assert client.post(f"{base}/roles", json={"role": "incident_commander", "assignee": "amara"}).status_code == 200
+    assert client.post(f"{base}/roles", json={"role": "technical_lead", "assignee": "external:bob"}).status_code == 200
     r = client.post(f"{base}/roles", json={"role": "janitor", "assignee": "x"})
     assert r.status_code == 422 and r.json()["field"] == "role"
     before = client.get(base).json()["severity"]
@@ -70,7 +70,7 @@ def test_roles_severity_notes_on_timeline(client, incident_id, runtime) -> None:
     assert r.status_code == 422 and r.json()["field"] == "severity"
     assert client.post(f"{base}/notes", json={"text": "rolled back 1.4.2"}).status_code == 201
     detail = client.get(base).json()
-    assert detail["roles"] == {"incident_commander": "alice", "technical_lead": "bob"}
+    assert detail["roles"] == {"incident_commander": "amara", "technical_lead": "external:bob"}
     assert detail["severity"] == lowest
     entries = client.get(f"{base}/timeline").json()
     assert [e["kind"] for e in entries][-4:] == ["incident.role", "incident.role", "incident.severity", "note"]

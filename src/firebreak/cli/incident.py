@@ -9,9 +9,8 @@ from rich.table import Table
 
 from firebreak.cli.common import check_response, console, handle_errors, open_runtime, server_client, unit_of_work
 from firebreak.flows.respond import acknowledge, change_status
-from firebreak.http.schemas import incident_out
+from firebreak.http.incident_views import detail, summaries
 from firebreak.incident import service, timeline
-from firebreak.incident.lifecycle import allowed_from
 
 app = typer.Typer(help="Incidents.", no_args_is_help=True)
 ACTOR = typer.Option("cli", "--as", help="Name recorded as the actor (database mode)")
@@ -20,12 +19,7 @@ ACTOR = typer.Option("cli", "--as", help="Name recorded as the actor (database m
 def local_detail(incident_id: int) -> dict[str, Any]:
     runtime = open_runtime()
     with unit_of_work(runtime) as session:
-        record = service.get(session, incident_id=incident_id)
-        out = incident_out(record, allowed=allowed_from(record.status),
-                           roles=service.roles(session, incident_id=incident_id),
-                           alerts=service.alerts_of(session, incident_id=incident_id),
-                           runbook=runtime.runbook_of(session, incident_id))
-        return out.model_dump(mode="json")
+        return detail(session, runtime, service.get(session, incident_id=incident_id)).model_dump(mode="json")
 
 
 @app.command("list")
@@ -43,9 +37,10 @@ def list_cmd(status: list[str] = typer.Option(None, "--status", help="open or a 
     else:
         runtime = open_runtime()
         with unit_of_work(runtime) as session:
-            page = service.list_incidents(session, status=status, severity=severity, service=service_name,
+            severities = [runtime.severity_named(word) for word in severity] if severity else None
+            page = service.list_incidents(session, status=status, severity=severities, service=service_name,
                                           limit=limit)
-            items = [incident_out(i, allowed=[]).model_dump(mode="json") for i in page.items]
+            items = [item.model_dump(mode="json") for item in summaries(session, runtime, page.items)]
     table = Table("ID", "Status", "Severity", "Service", "Alerts", "Opened", "Title")
     for item in items:
         table.add_row(str(item["id"]), item["status"], item["severity"] or "-", item["service"] or "-",

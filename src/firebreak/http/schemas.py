@@ -56,8 +56,8 @@ class RunbookRef(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
-class IncidentOut(BaseModel):
-    """An incident with its milestones, roles and (in detail views) alerts."""
+class IncidentSummary(BaseModel):
+    """An incident as a list shows it: every field of the detail view but the alerts, with the same values."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -78,14 +78,19 @@ class IncidentOut(BaseModel):
     alerts_resolved_at: datetime | None
     allowed_transitions: list[str]
     roles: dict[str, str] = Field(default_factory=dict)
-    alerts: list[AlertOut] | None = None
     runbook: RunbookRef | None = None
 
 
-def incident_out(record: IncidentRecord, *, allowed: list[str], roles: dict[str, str] | None = None,
-                 alerts: list[AlertRecord] | None = None, runbook: dict[str, Any] | None = None) -> IncidentOut:
-    """Build the API view of an incident."""
-    return IncidentOut(
+class IncidentOut(IncidentSummary):
+    """One incident in full: its summary and its alerts."""
+
+    alerts: list[AlertOut] = Field(default_factory=list)
+
+
+def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[str, str],
+                     runbook: dict[str, Any] | None) -> IncidentSummary:
+    """Build the API view of an incident without its alerts."""
+    return IncidentSummary(
         id=record.id, title=record.title, status=record.status, severity=record.severity,
         service=record.service, team=record.team, escalation_policy=record.escalation_policy,
         group_key=record.group_key, created_at=record.created_at, updated_at=record.updated_at,
@@ -93,15 +98,19 @@ def incident_out(record: IncidentRecord, *, allowed: list[str], roles: dict[str,
         alert_count=record.alert_count, firing_count=record.firing_count,
         alerts_resolved=record.alert_count > 0 and record.firing_count == 0,
         alerts_resolved_at=record.alerts_resolved_at, allowed_transitions=allowed,
-        roles=roles or {}, alerts=[AlertOut.of(a) for a in alerts] if alerts is not None else None,
-        runbook=RunbookRef(**runbook) if runbook else None,
+        roles=dict(roles), runbook=RunbookRef(**runbook) if runbook else None,
     )
+
+
+def incident_out(summary: IncidentSummary, alerts: list[AlertRecord]) -> IncidentOut:
+    """The detail view: a summary and the incident's alerts."""
+    return IncidentOut(**dict(summary), alerts=[AlertOut.of(a) for a in alerts])
 
 
 class IncidentList(BaseModel):
     """A page of incidents."""
 
-    items: list[IncidentOut]
+    items: list[IncidentSummary]
     total: int
     limit: int
     offset: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.core import AlertRecord, IncidentRecord, IncidentRoleRecord
 from firebreak.incident import timeline
 from firebreak.incident.lifecycle import ROLES, STATES, Transition, is_open, plan_transition
+from firebreak.incident.roles import resolve_assignee
 from firebreak.kernel.errors import InvalidInput, NotFound
 
 
@@ -121,15 +123,31 @@ def set_severity(session: Session, *, incident: IncidentRecord, severity: str, a
 
 def roles(session: Session, *, incident_id: int) -> dict[str, str]:
     """Current role holders of an incident."""
-    rows = session.scalars(select(IncidentRoleRecord).where(IncidentRoleRecord.incident_id == incident_id))
-    return {row.role: row.assignee for row in rows}
+    return roles_of(session, incident_ids=[incident_id]).get(incident_id, {})
+
+
+def roles_of(session: Session, *, incident_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """Current role holders of several incidents, by incident id (one query)."""
+    if not incident_ids:
+        return {}
+    rows = session.scalars(select(IncidentRoleRecord)
+                           .where(IncidentRoleRecord.incident_id.in_(set(incident_ids)))
+                           .order_by(IncidentRoleRecord.incident_id, IncidentRoleRecord.role))
+    held: dict[int, dict[str, str]] = {}
+    for row in rows:
+        held.setdefault(row.incident_id, {})[row.role] = row.assignee
+    return held
 
 
 def assign_role(session: Session, *, incident: IncidentRecord, role: str, assignee: str | None,
-                actor: str, now: datetime) -> None:
-    """Give a role to someone (or clear it with None); recorded on the timeline."""
+                known: Mapping[str, str], actor: str, now: datetime) -> None:
+    """Give a role to a known person or an `external:` name (or clear it with None); on the timeline.
+
+    `known` maps lower-cased names to the name stored (`Runtime.assignees` builds it).
+    """
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(ROLES)}", field="role")
+    assignee = resolve_assignee(assignee, known)
     row = session.scalars(select(IncidentRoleRecord).where(
         IncidentRoleRecord.incident_id == incident.id, IncidentRoleRecord.role == role)).one_or_none()
     previous = row.assignee if row else None

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from firebreak.kernel.errors import InvalidInput
+
 
 def normalise(word: str) -> str:
     """Fold case, spaces, dashes and underscores so `SEV-1`, `sev 1` and `sev1` are one name."""
@@ -114,3 +116,14 @@ def resolve_hint(scale: SeverityScale, hint: str | None) -> str | None:
     if hint is None or not hint.strip():
         return None
     return scale.canonical(hint.strip())
+
+
+def level_named(scale: SeverityScale, word: str, *, field: str = "severity") -> str:
+    """The level `word` names (a level or an alias such as `critical`), or InvalidInput listing the scale."""
+    name = resolve_hint(scale, word)
+    if name is not None:
+        return name
+    aliases = sorted({alias for level in scale.levels for alias in level.aliases})
+    also = f" or an alias ({', '.join(aliases)})" if aliases else ""
+    raise InvalidInput(f"unknown severity {word!r}; use a level of the scale ({', '.join(scale.names)}){also}",
+                       field=field)

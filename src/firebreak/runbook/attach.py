@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.runbook import RunbookAttachmentRecord
@@ -100,13 +100,20 @@ def _attach(session: Session, *, incident_id: int, slug: str, actor: str, now: d
 
 def current_attachment(session: Session, incident_id: int) -> dict[str, Any] | None:
     """The incident's current runbook as `{slug, title, source_path, score, reasons}`, or None."""
-    record = session.scalars(select(RunbookAttachmentRecord)
-                             .where(RunbookAttachmentRecord.incident_id == incident_id)
-                             .order_by(RunbookAttachmentRecord.id.desc()).limit(1)).one_or_none()
-    if record is None:
-        return None
-    return {"slug": record.slug, "title": record.title, "source_path": record.source_path, "score": record.score,
-            "reasons": list(record.reasons)}
+    return current_attachments(session, [incident_id]).get(incident_id)
+
+
+def current_attachments(session: Session, incident_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The current runbook of each incident that has one (one query for a whole page of incidents)."""
+    if not incident_ids:
+        return {}
+    latest = (select(func.max(RunbookAttachmentRecord.id))
+              .where(RunbookAttachmentRecord.incident_id.in_(set(incident_ids)))
+              .group_by(RunbookAttachmentRecord.incident_id))
+    records = session.scalars(select(RunbookAttachmentRecord).where(RunbookAttachmentRecord.id.in_(latest)))
+    return {record.incident_id: {"slug": record.slug, "title": record.title, "source_path": record.source_path,
+                                 "score": record.score, "reasons": list(record.reasons)}
+            for record in records}
 
 
 def on_incident_opened(session: Session, incident: Any, alert: AlertLike, decision: Any, now: datetime) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlalchemy.orm import Session
 
-from firebreak.db.models.core import IncidentRecord
 from firebreak.flows.respond import acknowledge, change_status
 from firebreak.flows.respond import change_severity as change_incident_severity
 from firebreak.http.deps import DB, Responder, RuntimeDep, Viewer
+from firebreak.http.incident_views import detail, summaries
 from firebreak.http.schemas import (
     IncidentList,
     IncidentOut,
@@ -20,37 +19,26 @@ from firebreak.http.schemas import (
     TimelineEntryOut,
     TransitionIn,
     VerifyOut,
-    incident_out,
 )
 from firebreak.incident import service, timeline
-from firebreak.incident.lifecycle import allowed_from
-from firebreak.kernel.errors import InvalidInput
-from firebreak.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 IncidentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
-def detail(session: Session, runtime: Runtime, record: IncidentRecord) -> IncidentOut:
-    """The full view of one incident."""
-    return incident_out(record, allowed=allowed_from(record.status),
-                        roles=service.roles(session, incident_id=record.id),
-                        alerts=service.alerts_of(session, incident_id=record.id),
-                        runbook=runtime.runbook_of(session, record.id))
-
-
 @router.get("", response_model=IncidentList)
 def list_incidents(
-    db: DB, _caller: Viewer,
+    db: DB, runtime: RuntimeDep, _caller: Viewer,
     status: Annotated[list[str] | None, Query(description="open or a lifecycle state")] = None,
     severity: Annotated[list[str] | None, Query()] = None,
     service_name: Annotated[list[str] | None, Query(alias="service")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> IncidentList:
-    page = service.list_incidents(db, status=status, severity=severity, service=service_name,
+    severities = [runtime.severity_named(word) for word in severity] if severity else None
+    page = service.list_incidents(db, status=status, severity=severities, service=service_name,
                                   limit=limit, offset=offset)
-    return IncidentList(items=[incident_out(i, allowed=allowed_from(i.status)) for i in page.items],
+    return IncidentList(items=summaries(db, runtime, page.items),
                         total=page.total, limit=page.limit, offset=page.offset)
 
 
@@ -78,12 +66,9 @@ def transition_incident(incident_id: IncidentId, body: TransitionIn, db: DB, run
 @router.post("/{incident_id}/severity", response_model=IncidentOut)
 def change_severity(incident_id: IncidentId, body: SeverityIn, db: DB, runtime: RuntimeDep,
                     caller: Responder) -> IncidentOut:
-    levels = runtime.severity_levels()
-    if levels and body.severity not in levels:
-        raise InvalidInput(f"unknown severity {body.severity!r}; the scale is {', '.join(levels)}",
-                           field="severity")
+    severity = runtime.severity_named(body.severity)
     incident = service.get(db, incident_id=incident_id, lock=True)
-    change_incident_severity(db, incident=incident, severity=body.severity, actor=caller.name,
+    change_incident_severity(db, incident=incident, severity=severity, actor=caller.name,
                              now=runtime.clock.now(), hooks=runtime.hooks, reason=body.reason)
     return detail(db, runtime, incident)
 
@@ -92,8 +77,8 @@ def change_severity(incident_id: IncidentId, body: SeverityIn, db: DB, runtime: 
 def assign_role(incident_id: IncidentId, body: RoleIn, db: DB, runtime: RuntimeDep,
                 caller: Responder) -> IncidentOut:
     incident = service.get(db, incident_id=incident_id, lock=True)
-    service.assign_role(db, incident=incident, role=body.role, assignee=body.assignee, actor=caller.name,
-                        now=runtime.clock.now())
+    service.assign_role(db, incident=incident, role=body.role, assignee=body.assignee,
+                        known=runtime.assignees(db), actor=caller.name, now=runtime.clock.now())
     return detail(db, runtime, incident)
 
 

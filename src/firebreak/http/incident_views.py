@@ -1,0 +1,29 @@
+"""Incident views for the API and the CLI: one builder, so a list item and the detail always agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from firebreak.db.models.core import IncidentRecord
+from firebreak.http.schemas import IncidentOut, IncidentSummary, incident_out, incident_summary
+from firebreak.incident import service
+from firebreak.incident.lifecycle import allowed_from
+from firebreak.runtime import Runtime
+
+
+def summaries(session: Session, runtime: Runtime, records: Sequence[IncidentRecord]) -> list[IncidentSummary]:
+    """List items: roles and runbooks of the whole page read in one query each."""
+    ids = [record.id for record in records]
+    roles = service.roles_of(session, incident_ids=ids)
+    runbooks = runtime.runbooks_of(session, ids)
+    return [incident_summary(record, allowed=allowed_from(record.status), roles=roles.get(record.id, {}),
+                             runbook=runbooks.get(record.id))
+            for record in records]
+
+
+def detail(session: Session, runtime: Runtime, record: IncidentRecord) -> IncidentOut:
+    """The full view of one incident: its list item and its alerts."""
+    return incident_out(summaries(session, runtime, [record])[0],
+                        service.alerts_of(session, incident_id=record.id))
