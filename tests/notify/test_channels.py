@@ -38,6 +38,15 @@ def test_log_channel_logs_at_the_asked_level(caplog: pytest.LogCaptureFixture) -
     assert caplog.records[-1].levelno == logging.INFO and "API down" in caplog.records[-1].getMessage()
 
 
+def test_log_channel_writes_one_key_value_line(caplog: pytest.LogCaptureFixture) -> None:
+    tricky = Message(title='Disk "full" on db-1', body="line one\nAck: http://x/ack/t", delivery_id=7, incident_id=3)
+    with caplog.at_level(logging.WARNING, logger="firebreak.notify.page"):
+        assert ConsoleChannel().send("log://", tricky).ok
+    line = caplog.records[-1].getMessage()
+    assert caplog.records[-1].levelno == logging.WARNING and "\n" not in line
+    assert line == 'page incident=3 delivery=7 title="Disk \\"full\\" on db-1" body="line one\\nAck: http://x/ack/t"'
+
+
 def test_apprise_channel_meets_the_contract_against_a_real_receiver(receiver: Receiver) -> None:
     channel = AppriseChannel(timeout=2)
     contract(channel, receiver.url, f"json://127.0.0.1:{free_port()}/nobody-listens")

@@ -1,4 +1,4 @@
-"""`firebreak serve`: migrate, bootstrap credentials on first start, and run the HTTP server."""
+"""`firebreak serve`: take the port, migrate, bootstrap credentials on first start, and run the HTTP server."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import threading
 from pathlib import Path
 
 import typer
-import uvicorn
 
-from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, fail, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.listen import PortUnavailable, ReadyServer, bind, bound_port
 from firebreak.http.app import create_app
 from firebreak.http.server import server_config, tls_from, trusted_proxies
 from firebreak.kernel.redact import redact
+from firebreak.kernel.settings import Settings
 from firebreak.runbook import store
 from firebreak.runbook.drills.catalog import examples_dir
 from firebreak.runbook.importer import import_paths
@@ -22,7 +23,7 @@ from firebreak.security.logfilter import install_log_redaction
 
 @handle_errors
 def serve(host: str = typer.Option(None, "--host", help="Bind address (default 127.0.0.1)"),
-          port: int = typer.Option(None, "--port", help="Port (default 8080)"),
+          port: int = typer.Option(None, "--port", help="Port (default 8080; 0 picks a free one)"),
           config: Path = typer.Option(None, "--config", help="YAML configuration (default FIREBREAK_CONFIG, "
                                       "else the bundled example); SIGHUP reloads it"),
           tls_cert: Path = typer.Option(None, "--tls-cert", help="Serve HTTPS with this PEM certificate (chain); "
@@ -31,18 +32,27 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
           trusted_proxy: list[str] = typer.Option(None, "--trusted-proxy", help="Believe X-Forwarded-For/-Proto "
                                                   "only from this proxy address or network (repeatable)"),
           ) -> None:
-    """Start Firebreak: migrate the database, then serve the API on the printed URL."""
+    """Start Firebreak: take the port, migrate the database, then serve the API on the printed URL."""
     if config is not None:
         os.environ["FIREBREAK_CONFIG"] = str(config)
-    runtime = open_runtime(migrate=True)
     if host:
-        runtime.settings.host = host
-    if port:
-        runtime.settings.port = port
-    runtime.settings.tls_cert = tls_cert or runtime.settings.tls_cert
-    runtime.settings.tls_key = tls_key or runtime.settings.tls_key
-    tls = tls_from(runtime.settings.tls_cert, runtime.settings.tls_key)
-    proxies = trusted_proxies([*(trusted_proxy or []), runtime.settings.trusted_proxies])
+        os.environ["FIREBREAK_HOST"] = host
+    if port is not None:
+        os.environ["FIREBREAK_PORT"] = str(port)
+    for name, path in (("FIREBREAK_TLS_CERT", tls_cert), ("FIREBREAK_TLS_KEY", tls_key)):
+        if path is not None:
+            os.environ[name] = str(path)
+    wanted = Settings()
+    tls = tls_from(wanted.tls_cert, wanted.tls_key)
+    proxies = trusted_proxies([*(trusted_proxy or []), wanted.trusted_proxies])
+    # The port is taken first: a busy one ends here, before anything is migrated, created or called ready.
+    try:
+        sock = bind(wanted.host, wanted.port)
+    except PortUnavailable as exc:
+        raise fail(str(exc)) from exc
+    # Links in pages name the port actually bound (`--port 0` picks one) and the scheme served.
+    os.environ["FIREBREAK_PORT"] = str(bound_port(sock))
+    runtime = open_runtime(migrate=True)
     install_log_redaction()
     with unit_of_work(runtime) as session:
         first = first_start(session, now=runtime.clock.now(), environ=os.environ)
@@ -65,10 +75,11 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
     if proxies:
         console.print(f"proxies   forwarded headers believed from {', '.join(proxies)}")
     url = f"{'https' if tls else 'http'}://{runtime.settings.host}:{runtime.settings.port}"
-    console.print(f"[bold green]Firebreak is ready at {url}[/]  (API docs: {url}/docs)")
     # Steps a previous process approved or queued but did not get to run (each is claimed once).
     threading.Thread(target=runtime.execution.runner.run_queued, name="firebreak-queued-steps",
                      daemon=True).start()
     app = create_app(runtime)
-    uvicorn.Server(server_config(app, host=runtime.settings.host, port=runtime.settings.port, tls=tls,
-                                 proxies=proxies, log_level="warning", timeout_graceful_shutdown=10)).run()
+    config = server_config(app, host=runtime.settings.host, port=runtime.settings.port, tls=tls, proxies=proxies,
+                           log_level="warning", timeout_graceful_shutdown=10)
+    ReadyServer(config, on_ready=lambda: console.print(
+        f"[bold green]Firebreak is ready at {url}[/]  (API docs: {url}/docs)")).run(sockets=[sock])

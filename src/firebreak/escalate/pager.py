@@ -73,12 +73,17 @@ def page_context(directory: Directory, incident: IncidentRecord, person: Person,
     return {
         "incident": {"id": incident.id, "title": incident.title, "severity": incident.severity,
                      "service": incident.service, "team": incident.team, "status": incident.status,
-                     "url": f"{base}/incidents/{incident.id}"},
+                     "url": incident_url(base, incident.id)},
         "page": {"level": level, "round": round_, "kind": kind, "policy": policy},
         "user": {"handle": person.handle, "name": person.name},
         "ack_url": f"{base}/ack/{token}",
         "ack_expires_at": (now + directory.ack_link_ttl).isoformat(),
     }
+
+
+def incident_url(base: str, incident_id: int) -> str:
+    """Where a page points for the incident: its API view, the one that exists (there is no web console)."""
+    return f"{base}/api/v1/incidents/{incident_id}"
 
 
 @functools.lru_cache(maxsize=4096)

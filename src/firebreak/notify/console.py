@@ -14,7 +14,12 @@ SCHEMES = ("console", "log")
 
 
 class ConsoleChannel:
-    """`console://` prints one JSON line per page; `log://` logs it at WARNING (level via `log://info`)."""
+    """`console://` prints one JSON line per page; `log://` logs one key=value line at WARNING.
+
+    Both work with no network at all, so a new installation sees its first page arrive. The log
+    line reads `page incident=4 delivery=41 title="…" body="…"` (strings JSON-quoted, so a newline
+    or a quote in the text never breaks the line); `log://info` picks another level.
+    """
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
@@ -23,13 +28,13 @@ class ConsoleChannel:
         return scheme_of(target) in SCHEMES
 
     def send(self, target: str, message: Message) -> SendResult:
-        line = json.dumps({"delivery": message.delivery_id, "incident": message.incident_id,
-                           "title": message.title, "body": message.body}, ensure_ascii=False)
         if scheme_of(target) == "log":
             level_name = target.partition("://")[2].strip("/").upper() or "WARNING"
             level = logging.getLevelName(level_name)
-            LOG.log(level if isinstance(level, int) else logging.WARNING, "page %s", line)
+            LOG.log(level if isinstance(level, int) else logging.WARNING, "%s", log_line(message))
             return SendResult(True, "logged")
+        line = json.dumps({"delivery": message.delivery_id, "incident": message.incident_id,
+                           "title": message.title, "body": message.body}, ensure_ascii=False)
         stream = self._stream or sys.stdout
         stream.write(line + "\n")
         stream.flush()
@@ -38,3 +43,9 @@ class ConsoleChannel:
     @staticmethod
     def valid(target: str) -> bool:
         return scheme_of(target) in SCHEMES
+
+
+def log_line(message: Message) -> str:
+    """One page as a single key=value log line."""
+    title, body = (json.dumps(text, ensure_ascii=False) for text in (message.title, message.body))
+    return f"page incident={message.incident_id} delivery={message.delivery_id} title={title} body={body}"
