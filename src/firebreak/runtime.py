@@ -120,7 +120,7 @@ class Runtime:
         return level_named(self.config.triage_plan.scale, word, field=field)
 
     def assignees(self, session: Session) -> dict[str, str]:
-        """Who may hold an incident role: configured users (by handle, name or e-mail) and console accounts."""
+        """Who may hold an incident role: configured users (by handle, name or e-mail) and sign-in accounts."""
         people = self.paging.directory().people.values()
         accounts = [user.name for user in list_users(session) if user.disabled_at is None]
         return known_names([*((p.handle, (p.name, p.email)) for p in people), *((name, ()) for name in accounts)])

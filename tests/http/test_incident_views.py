@@ -54,7 +54,6 @@ def test_list_items_carry_the_same_values_as_the_detail(client: TestClient, inge
                                         "communications_lead": "external:Vendor Support"}
     assert items[with_all]["runbook"]["slug"] == slug
     assert items[bare]["roles"] == {} and items[bare]["runbook"] is None
-    # The CLI's list (database mode) is built by the same code: see test_cli_list_shows_what_the_api_lists.
 
 
 def test_role_holders_must_be_known_or_marked_external(client: TestClient, ingest_client: TestClient,
@@ -69,7 +68,7 @@ def test_role_holders_must_be_known_or_marked_external(client: TestClient, inges
     response = client.post(f"{base}/roles", json={"role": "incident_commander", "assignee": "amaar"})
     assert response.status_code == 422 and response.json()["field"] == "assignee"
     assert "amaar" in response.json()["detail"] and "external:amaar" in response.json()["detail"]
-    # A configured user by display name or e-mail is stored under their handle; console accounts count too.
+    # A configured user by display name or e-mail is stored under their handle; sign-in accounts count too.
     for given, stored in (("Jonas Berg", "jonas"), ("PRIYA@kestrel.example", "priya"), ("ops-lead", "ops-lead"),
                           ("external: Dana from Acme", "external:Dana from Acme")):
         response = client.post(f"{base}/roles", json={"role": "technical_lead", "assignee": given})

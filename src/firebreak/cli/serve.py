@@ -60,7 +60,7 @@ def serve(host: str = typer.Option(None, "--host", help="Bind address (default 1
         console.print("[bold]First start: credentials created (shown once, store them now)[/]")
         console.print(f"  admin token : {first.admin_token}")
         console.print(f"  ingest key  : {first.ingest_key}")
-        console.print(f"  console     : user {first.admin_user}, password {first.admin_password}")
+        console.print(f"  sign-in     : user {first.admin_user}, password {first.admin_password}")
     runbook_dir = runtime.settings.runbooks or examples_dir()
     with unit_of_work(runtime) as session:
         report = store.save_runbooks(session, runbooks=import_paths([runbook_dir]), now=runtime.clock.now(),

@@ -10,7 +10,7 @@ from rich.table import Table
 from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
 from firebreak.security import users
 
-app = typer.Typer(help="Console users (password sign-in).", no_args_is_help=True)
+app = typer.Typer(help="Users who sign in with a password (API sessions).", no_args_is_help=True)
 PASSWORD = typer.Option(False, "--password-stdin", help="Read the password from standard input")
 
 

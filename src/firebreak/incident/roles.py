@@ -1,7 +1,7 @@
 """Incident roles: who may hold one — a known person, or someone outside Firebreak named explicitly (pure).
 
 A role names a person by a configured user's handle (or their display name or e-mail, which
-resolve to the handle) or a console account's name. Anyone else is written `external:Name`, so
+resolve to the handle) or a sign-in account's name (`firebreak user`). Anyone else is written `external:Name`, so
 a typo never becomes a holder nobody can reach.
 """
 
