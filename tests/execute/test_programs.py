@@ -8,6 +8,8 @@ and the tool's own program syntax — and a marker file that any injected code w
 from __future__ import annotations
 
 import shutil
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -271,3 +273,42 @@ def test_psql_values_are_sql_literals_in_real_postgresql(tmp_path: Path, templat
             assert "\\" in value and "backslash" in plan.reason
             continue
         assert code == 0 and out == value.replace("MARK", str(marker)) + "\n", plan.display
+
+
+# --- redis-cli EVAL ------------------------------------------------------------------------------
+
+def redis_get(key: str) -> str:
+    return subprocess.run(["redis-cli", "-h", "127.0.0.1", "GET", key], capture_output=True, text=True,
+                          check=True, timeout=10).stdout
+
+
+@PROPERTY
+@given(value=HOSTILE)
+def test_redis_eval_gets_values_as_arguments_in_real_redis(tmp_path: Path, value: str) -> None:
+    needs("redis-cli")
+    marker = tmp_path / "m"
+    template = "redis-cli -h 127.0.0.1 EVAL \"return '<value>' .. '|' .. #ARGV .. '|' .. KEYS[1]\" 1 fb:k"
+    plan, code, out = run(template, value, marker)
+    assert isinstance(plan, Plan) and plan.mode == "argv" and code == 0, plan
+    assert plan.argv[4] == "return ARGV[1] .. '|' .. #ARGV .. '|' .. KEYS[1]"
+    assert out == value.replace("MARK", str(marker)) + "|1|fb:k\n"
+
+
+def test_redis_eval_values_cannot_call_redis(tmp_path: Path) -> None:
+    key = f"fb:pwned:{uuid.uuid4().hex}"
+    for value in (f"x' .. redis.call('SET', '{key}', 1) .. '", f"x\"; redis.call('SET', '{key}', 1); return \"",
+                  f"]] .. redis.call('SET', '{key}', 1) .. [[", f"x\n redis.call('SET', '{key}', 1) --"):
+        for template in ("redis-cli -h 127.0.0.1 EVAL \"return '<value>'\" 0",
+                         "redis-cli -h 127.0.0.1 EVAL 'return \"<value>\"' 0",
+                         "redis-cli -h 127.0.0.1 EVAL 'return [[<value>]]' 0",
+                         "redis-cli -h 127.0.0.1 EVAL 'return <value>' 0"):
+            plan, code, out = run(template, value, tmp_path / "m")
+            assert isinstance(plan, Plan) and code == 0 and out == value + "\n", (template, value, plan)
+            assert redis_get(key) == "\n", (template, value)
+
+
+def test_redis_eval_refuses_what_it_cannot_turn_into_arguments() -> None:
+    for template in ("redis-cli EVAL 'return 1 -- <value>' 0", "redis-cli EVAL 'return <value>' \"$(echo 1)\" k",
+                     "redis-cli SCRIPT LOAD 'return <value>'", "redis-cli EVAL 'return \"\\<value>\"' 0"):
+        plan = fill(template, "1")
+        assert isinstance(plan, Blocked) and "<value>" in plan.reason and "Lua" in plan.reason, (template, plan)

@@ -4,7 +4,8 @@ A placeholder in `kubectl exec pod -- sh -c "psql -c \\"SELECT '<x>'\\""` is ins
 inside a script run by `sh -c`, inside the outer command. The chain is found by reading the outer
 command (shell_scan), then the arguments that another interpreter will read again: the SQL given
 to `psql -c` (or fed to psql's stdin by a heredoc or `echo … |`), and scripts given to
-`sh -c`, `bash -c`, `su -c`, `ssh HOST …` and `watch …`. The Lua script of `redis-cli EVAL` is refused.
+`sh -c`, `bash -c`, `su -c`, `ssh HOST …` and `watch …`. A Lua script redis-cli would load is
+refused (values for `EVAL` become `ARGV[n]` first, see programs).
 """
 
 from __future__ import annotations
@@ -172,9 +173,12 @@ def inspect_command(out: Layers, scan: ShellScan, position: int, command: Simple
                                 extend_sql(out, arg.text)
         elif name == "redis-cli":
             for index in range(at + 1, len(words) - 1):
-                if words[index].upper() in ("EVAL", "EVAL_RO", "SCRIPT"):
-                    for sid in sentinels_in(words[index + 1]):
-                        out.problems.setdefault(sid, "inside a Lua script given to redis-cli EVAL")
+                verb = words[index].upper()
+                loads = verb in ("SCRIPT", "FUNCTION") and words[index + 1].upper() == "LOAD"
+                if verb in ("EVAL", "EVAL_RO") or loads:
+                    for script in words[index + 1:] if loads else words[index + 1:index + 2]:
+                        for sid in sentinels_in(script):
+                            out.problems.setdefault(sid, f"inside a Lua script given to redis-cli {verb}")
         nested = nested_script(words, at)
         if nested is None or (nested[0] is not None and nested[0] in handled):
             continue

@@ -8,12 +8,13 @@ placeholder sentinel inside such a program is handled per tool:
 
     awk      `-v fb_x=<value>` and the program refers to the variable  (awk_program)
     jq       `--arg fb_x <value>` and the filter refers to `$fb_x`        (jq_program)
+    redis-cli EVAL: the value is appended as an argument, the script reads `ARGV[n]` (lua_program)
     sed      escaped as a literal regex or replacement, else refused     (sed_script)
     grep     escaped as a literal pattern (`-F`, `-G`, `-E`, `-P`), a leading `-e` when the pattern
              is positional; `psql -c`, the SQL on psql's standard input: SQL literals (layers)
-    perl, python, ruby, node, php, mysql -e, sqlite3, mongosh, gitlab-rails runner, yq, Lua for
-    `redis-cli EVAL`, and a script a shell or interpreter reads from a here-document, a
-    here-string or a pipe: refused, with the tool and placeholder named
+    perl, python, ruby, node, php, mysql -e, sqlite3, mongosh, gitlab-rails runner, yq, and a
+    script a shell, interpreter or redis-cli reads from a here-document, a here-string or a pipe:
+    refused, with the tool and placeholder named
 
 The result is the rewritten command (still with sentinels), an extra innermost quoting layer per
 sentinel (quoting: `awk:assign`, `sed:…`, `regex:…`), and the refusals.
@@ -32,6 +33,7 @@ from firebreak.runbook.commands.analyse import WRAPPER_VALUES
 from firebreak.runbook.execute.awk_program import rewrite_awk
 from firebreak.runbook.execute.jq_program import rewrite_jq
 from firebreak.runbook.execute.layers import PRINTERS, SHELLS, joined_from, nested_script
+from firebreak.runbook.execute.lua_program import rewrite_lua
 from firebreak.runbook.execute.sed_script import sed_contexts
 from firebreak.runbook.execute.shell_scan import SENTINEL, SimpleCommand, Word, scan_shell
 
@@ -236,6 +238,8 @@ def _program(edits: _Edits, words: list[Word], earlier: list[SimpleCommand], com
         _grep(edits, words, GREPS[tool])
     elif tool in PROGRAM_FLAGS:
         _flagged(edits, words, tool)
+    elif tool in ("redis-cli", "gitlab-redis-cli"):
+        _redis(edits, words)
     elif tool in WHOLE_PROGRAM:
         rest = words[1:] if tool != "gitlab-rails" else (words[2:] if words[1:2] and words[1].text in
                                                          ("runner", "r") else [])
@@ -253,6 +257,27 @@ def _program(edits: _Edits, words: list[Word], earlier: list[SimpleCommand], com
             if other.pipeline == command.pipeline and other.words and tool_of(other.words[0].text) in PRINTERS:
                 for arg in other.words[1:]:
                     edits.refuse(arg.text, why)
+
+
+def _redis(edits: _Edits, words: list[Word]) -> None:
+    """`redis-cli EVAL SCRIPT NUMKEYS KEY… ARG…`: values in the script become ARGV[n], appended as arguments."""
+    index = 1
+    while index < len(words) and words[index].text.startswith("-"):
+        index += 2 if words[index].text in REDIS_VALUES else 1
+    rest = words[index:]
+    if len(rest) < 3 or rest[0].text.upper() not in ("EVAL", "EVAL_RO") or not SENTINEL.search(rest[1].text):
+        return
+    script, numkeys = rest[1], rest[2].text
+    if not numkeys.isdigit() or len(rest) < 3 + int(numkeys):
+        edits.refuse(script.text, "in a Lua script given to redis-cli EVAL whose number of keys is not a plain "
+                                  "number, so Firebreak cannot add the value as an argument")
+        return
+    result = rewrite_lua(script.text, len(rest) - 3 - int(numkeys) + 1)
+    if result.problems:
+        edits.out.problems.update({k: v for k, v in result.problems.items() if k not in edits.out.problems})
+        return
+    if _rewrite_word(edits, script, "", result.script, "Lua"):
+        edits.edits.append((words[-1].end, words[-1].end, "".join(f" FBPH{sid}Q" for sid in result.arguments)))
 
 
 def _reads_program_from_stdin(tool: str, words: list[str]) -> bool:
