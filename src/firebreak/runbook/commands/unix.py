@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from firebreak.runbook.commands.sed import read_sed
 from firebreak.runbook.commands.verdict import (
     Call,
     Context,
@@ -78,8 +81,9 @@ def assess_unix(call: Call, ctx: Context) -> Verdict | None:
             return needs_terminal(base, f"{name} -f follows until interrupted")
         return base
     if name == "sed":
-        return mutating("sed -i edits files in place") if call.has("-i", "--in-place") or any(
-            a.startswith("-i") for a in call.argv) else read_only("sed only prints")
+        return _sed(call)
+    if name in AWKS:
+        return _awk(call)
     if name == "sort":
         return mutating("sort -o writes a file") if call.has("-o", "--output") else read_only("sort only prints")
     if name == "date":
@@ -143,6 +147,65 @@ def assess_unix(call: Call, ctx: Context) -> Verdict | None:
     if name in WRITERS:
         return mutating(f"{name} changes files or system state")
     return None
+
+
+AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
+AWK_VALUES = frozenset({"-F", "-v", "-f", "-e", "-i", "-l", "-E", "--field-separator", "--assign", "--file",
+                        "--source", "--include", "--load", "--exec"})
+# `system(…)`, `"cmd" | getline`, `print … | "cmd"`, `print … > "file"`: awk reaching outside itself.
+AWK_EFFECTS = ((re.compile(r"\bsystem\s*\("), "awk's system() runs a shell command"),
+               (re.compile(r"\|\s*getline|\|&"), "awk runs a command through a pipe"),
+               (re.compile(r"\bprintf?\b[^;{}\n]*(\||>(?!\s*\"/dev/std(err|out)\"))"),
+                "awk's print writes to a file or a command"))
+
+
+def _scripts(argv: list[str], values: frozenset[str], inline: tuple[str, ...],
+             files: tuple[str, ...]) -> tuple[list[str], str | None]:
+    """Program texts given inline (`-e TEXT` or the first operand) and the first program file, if any."""
+    texts: list[str] = []
+    operands: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        flag, _, glued = arg.partition("=") if arg.startswith("--") else (arg[:2], "", arg[2:])
+        if arg.startswith("-") and len(arg) > 1 and flag in (*inline, *files):
+            value = glued or (argv[index + 1] if index + 1 < len(argv) else "")
+            if flag in files:
+                return texts, value
+            texts.append(value)
+            index += 1 if glued else 2
+            continue
+        if arg.startswith("-") and len(arg) > 1:
+            index += 2 if arg in values else 1
+            continue
+        operands.append(arg)
+        index += 1
+    if not texts and operands:
+        texts.append(operands[0])
+    return texts, None
+
+
+def _sed(call: Call) -> Verdict:
+    if call.has("-i", "--in-place") or any(a.startswith("-i") for a in call.argv):
+        return mutating("sed -i edits files in place")
+    texts, script_file = _scripts(call.argv, frozenset({"-l", "--line-length"}), ("-e", "--expression"),
+                                  ("-f", "--file"))
+    if script_file:
+        return mutating(f"sed runs the script file {script_file}; its effect is unknown")
+    extended = call.has("-E", "-r", "--regexp-extended")
+    effects = [effect for text in texts for effect in read_sed(text, extended=extended).effects]
+    return mutating(effects[0]) if effects else read_only("sed only prints")
+
+
+def _awk(call: Call) -> Verdict:
+    texts, program_file = _scripts(call.argv, AWK_VALUES, ("-e", "--source"), ("-f", "--file", "-E", "--exec"))
+    if program_file:
+        return mutating(f"{call.name} runs the program file {program_file}; its effect is unknown")
+    for text in texts:
+        for pattern, effect in AWK_EFFECTS:
+            if pattern.search(text):
+                return mutating(effect)
+    return read_only(f"{call.name} only reads")
 
 
 def _find(call: Call, ctx: Context) -> Verdict:

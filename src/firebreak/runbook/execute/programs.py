@@ -9,7 +9,7 @@ placeholder sentinel inside such a program is handled per tool:
     awk      `-v fb_x=<value>` and the program refers to the variable  (awk_program)
     jq       `--arg fb_x <value>` and the filter refers to `$fb_x`        (jq_program)
     redis-cli EVAL: the value is appended as an argument, the script reads `ARGV[n]` (lua_program)
-    sed      escaped as a literal regex or replacement, else refused     (sed_script)
+    sed      escaped as a literal regex or replacement, else refused     (commands.sed)
     grep     escaped as a literal pattern (`-F`, `-G`, `-E`, `-P`), a leading `-e` when the pattern
              is positional; `psql -c`, the SQL on psql's standard input: SQL literals (layers)
     perl, python, ruby, node, php, mysql -e, sqlite3, mongosh, gitlab-rails runner, yq, and a
@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from firebreak.runbook.commands.analyse import WRAPPER_VALUES
+from firebreak.runbook.commands.sed import read_sed
 from firebreak.runbook.execute.awk_program import rewrite_awk
 from firebreak.runbook.execute.jq_program import rewrite_jq
 from firebreak.runbook.execute.layers import PRINTERS, SHELLS, joined_from, nested_script
 from firebreak.runbook.execute.lua_program import rewrite_lua
-from firebreak.runbook.execute.sed_script import sed_contexts
 from firebreak.runbook.execute.shell_scan import SENTINEL, SimpleCommand, Word, scan_shell
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
@@ -452,10 +452,10 @@ def _sed(edits: _Edits, words: list[Word]) -> None:
     if operands:
         end_options(edits, words, operands[0])  # `sed SCRIPT -i`, `-es/x/y/e`: a value must not be an option
     for script in scripts:
-        layers, problems = sed_contexts(script, extended=extended)
-        for sid, layer in layers.items():
+        read = read_sed(script, extended=extended, marker=SENTINEL)
+        for sid, layer in read.layers.items():
             edits.out.layers.setdefault(sid, layer)
-        for sid, why in problems.items():
+        for sid, why in read.problems.items():
             edits.out.problems.setdefault(sid, why)
 
 

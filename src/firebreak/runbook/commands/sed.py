@@ -1,6 +1,9 @@
-"""Execute: where each placeholder sits inside a sed script, so its value stays literal text (pure).
+"""Command analysis: a sed script's commands (what it changes) and where placeholders sit in it (pure).
 
-sed has no variables, so a value can only be spliced into the script: that is safe in exactly two
+The classifier asks which commands change the world: `e` and the `e` flag of `s` run a shell
+command, `w`/`W` and the `w` flag write files. Execution asks where each placeholder sentinel sits:
+
+sed has no variables, so a value can only be spliced into the script; that is safe in exactly two
 places, a regex (an address `/…/`, `\\c…c` or the left side of `s`) and the replacement of `s`,
 where the value is escaped so it matches or inserts itself literally (quoting: `sed:bre:/`,
 `sed:ere:/`, `sed:repl:/`). Anywhere else — a command letter, `e` (runs a command), `w`/`r` file
@@ -10,7 +13,10 @@ the value would be read as sed code, and the placeholder is refused.
 
 from __future__ import annotations
 
-from firebreak.runbook.execute.shell_scan import SENTINEL
+import re
+from dataclasses import dataclass, field
+
+NOTHING = re.compile(r"(?!)")
 
 NO_ARGUMENT = frozenset("=dDgGhHlnNpPxzF")
 OPTIONAL_NUMBER = frozenset("qQlL")
@@ -20,24 +26,39 @@ TO_END_OF_LINE = {"a": "`a` text", "i": "`i` text", "c": "`c` text", "r": "an `r
                   "t": "a label", "T": "a label", "v": "a `v` version", "#": "a comment"}
 
 
-def sed_contexts(script: str, *, extended: bool) -> tuple[dict[int, str], dict[int, str]]:
-    """Per sentinel: its quoting layer (`sed:bre:/` …), or why it is refused."""
-    return _Reader(script, "ere" if extended else "bre").read()
+EFFECTS = {"e": "sed's `e` command runs a shell command", "w": "sed's `w` command writes a file",
+           "W": "sed's `W` command writes a file"}
+
+
+@dataclass
+class SedScript:
+    """Per sentinel its quoting layer (`sed:bre:/` …) or why it is refused; what the script changes."""
+
+    layers: dict[int, str] = field(default_factory=dict)
+    problems: dict[int, str] = field(default_factory=dict)
+    effects: list[str] = field(default_factory=list)
+
+
+def read_sed(script: str, *, extended: bool = False, marker: re.Pattern[str] = NOTHING) -> SedScript:
+    """Read a sed script; `marker` matches placeholder sentinels (`FBPH0Q`) and captures their number."""
+    return _Reader(script, "ere" if extended else "bre", marker).read()
 
 
 class _Reader:
-    def __init__(self, text: str, dialect: str) -> None:
+    def __init__(self, text: str, dialect: str, marker: re.Pattern[str]) -> None:
         self.s = text
         self.i = 0
         self.dialect = dialect
+        self.marker = marker
         self.layers: dict[int, str] = {}
         self.problems: dict[int, str] = {}
+        self.effects: list[str] = []
 
     def refuse(self, start: int, end: int, why: str) -> None:
-        for match in SENTINEL.finditer(self.s, start, end):
+        for match in self.marker.finditer(self.s, start, end):
             self.problems.setdefault(int(match.group(1)), f"in {why} of a sed script, where sed reads it as code")
 
-    def read(self) -> tuple[dict[int, str], dict[int, str]]:
+    def read(self) -> SedScript:
         s = self.s
         while self.i < len(s):
             char = s[self.i]
@@ -60,7 +81,7 @@ class _Reader:
                 break
         for key in self.problems:
             self.layers.pop(key, None)
-        return self.layers, self.problems
+        return SedScript(self.layers, self.problems, self.effects)
 
     def address(self) -> bool:
         """An optional address; False when the rest of the script cannot be read (all of it refused)."""
@@ -77,7 +98,7 @@ class _Reader:
             return True
         while self.i < len(s) and (s[self.i].isdigit() or s[self.i] in "$~+"):
             self.i += 1
-        if SENTINEL.match(s, self.i):
+        if self.marker.match(s, self.i):
             self.refuse(self.i, len(s), "an address")
             return False
         return self.i >= start
@@ -87,7 +108,7 @@ class _Reader:
         s = self.s
         bracket = False
         while self.i < len(s):
-            match = SENTINEL.match(s, self.i)
+            match = self.marker.match(s, self.i)
             if match:
                 sid = int(match.group(1))
                 if bracket:
@@ -98,7 +119,7 @@ class _Reader:
                 continue
             char = s[self.i]
             if char == "\\":
-                after = SENTINEL.match(s, self.i + 1)
+                after = self.marker.match(s, self.i + 1)
                 if after:
                     self.problems.setdefault(int(after.group(1)), "right after a backslash in a sed regex")
                     self.i = after.end()
@@ -124,14 +145,14 @@ class _Reader:
     def replacement(self, delimiter: str) -> bool:
         s = self.s
         while self.i < len(s):
-            match = SENTINEL.match(s, self.i)
+            match = self.marker.match(s, self.i)
             if match:
                 self.layers.setdefault(int(match.group(1)), f"sed:repl:{delimiter}")
                 self.i = match.end()
                 continue
             char = s[self.i]
             if char == "\\":
-                after = SENTINEL.match(s, self.i + 1)
+                after = self.marker.match(s, self.i + 1)
                 if after:
                     self.problems.setdefault(int(after.group(1)), "right after a backslash in a sed replacement")
                     self.i = after.end()
@@ -147,7 +168,7 @@ class _Reader:
         s = self.s
         char = s[self.i]
         start = self.i
-        if SENTINEL.match(s, self.i):
+        if self.marker.match(s, self.i):
             self.refuse(self.i, len(s), "a command")
             return False
         self.i += 1
@@ -157,6 +178,8 @@ class _Reader:
             while self.i < len(s) and s[self.i] in " \t0123456789":
                 self.i += 1
             return True
+        if char in EFFECTS:
+            self.effects.append(EFFECTS[char])
         if char in TO_END_OF_LINE:
             end = s.find("\n", self.i)
             end = len(s) if end < 0 else end
@@ -176,6 +199,11 @@ class _Reader:
             while self.i < len(s) and s[self.i] not in ";\n}":
                 self.i += 1
             self.refuse(flags, self.i, "the flags of `s` (`e` runs a command, `w` writes a file)")
+            written = s[flags:self.i]
+            if "e" in written.split("w", 1)[0]:
+                self.effects.append("the `e` flag of sed's `s` runs the result as a shell command")
+            if "w" in written:
+                self.effects.append("the `w` flag of sed's `s` writes a file")
             return True
         if char == "y":
             end = s.find("\n", self.i)
