@@ -312,3 +312,29 @@ def test_redis_eval_refuses_what_it_cannot_turn_into_arguments() -> None:
                      "redis-cli SCRIPT LOAD 'return <value>'", "redis-cli EVAL 'return \"\\<value>\"' 0"):
         plan = fill(template, "1")
         assert isinstance(plan, Blocked) and "<value>" in plan.reason and "Lua" in plan.reason, (template, plan)
+
+
+# --- values that would be options or expressions --------------------------------------------------
+
+def test_values_never_become_options_or_find_expressions(tmp_path: Path) -> None:
+    (tmp_path / "keep.log").write_text("x\n")
+    plan = fill(f"cd {tmp_path} && find <value> -name '*.log'", "-delete")
+    assert isinstance(plan, Blocked) and "starts with `-`" in plan.reason and "find" in plan.reason
+    assert (tmp_path / "keep.log").exists()
+    marker = tmp_path / "m"
+    plan, code, out = run(f"printf 'a\\n' > {tmp_path}/in && sed -n p {tmp_path}/in <value>",
+                          "-es/a/touch MARK/e", marker)
+    assert isinstance(plan, Plan) and " -- " in plan.display and code != 0 and out == "a\n"
+    plan, code, out = run("printf '%s\\n' a | grep a <value>", "--include=x", marker)
+    assert isinstance(plan, Plan) and " -- " in plan.display
+    plan, code, out = run("perl -e 'print \"@ARGV\\n\"' <value>", "-esystem(q{touch MARK})", marker)
+    assert isinstance(plan, Plan) and code == 0 and out == f"-esystem(q{{touch {marker}}})\n"
+
+
+def test_programs_read_from_standard_input_are_refused() -> None:
+    for template in ("awk -f - <<'AWK'\n/<value>/\nAWK", "printf '%s' '.<value>' | jq -f /dev/stdin f.json",
+                     "busybox sh <<EOF\necho <value>\nEOF"):
+        plan = fill(template, "x")
+        assert isinstance(plan, Blocked) and "reads as commands" in plan.reason, (template, plan)
+    plan = fill("busybox awk '/<value>/'", "x")
+    assert isinstance(plan, Plan) and "-v fb_value=x" in plan.display

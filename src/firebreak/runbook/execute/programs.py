@@ -28,6 +28,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 
 from firebreak.runbook.commands.analyse import WRAPPER_VALUES
 from firebreak.runbook.commands.sed import read_sed
@@ -209,6 +210,11 @@ def inner_start(words: list[str], at: int) -> int | None:
         return start + 1 if name in ("timeout", "taskset", "chrt") else start
     if name == "xargs":
         return _skip_options(words, at + 1, WRAPPER_VALUES[name])
+    if name in ("busybox", "setsid", "flock") and at + 1 < len(words):
+        start = _skip_options(words, at + 1, frozenset({"-w", "--wait", "--timeout", "-E", "--conflict-exit-code"}))
+        return start + 1 if name == "flock" else start
+    if name == "ip" and words[at + 1:at + 3] == ["netns", "exec"]:
+        return at + 4
     if name in ("chroot", "doas", "runuser") and at + 1 < len(words):
         start = _skip_options(words, at + 1, frozenset({"-u", "--userspec", "--groups"}))
         return start + 1 if name == "chroot" else start
@@ -240,13 +246,20 @@ def _program(edits: _Edits, words: list[Word], earlier: list[SimpleCommand], com
         _flagged(edits, words, tool)
     elif tool in ("redis-cli", "gitlab-redis-cli"):
         _redis(edits, words)
+    elif tool == "find":
+        _find(edits, words)
     elif tool in WHOLE_PROGRAM:
         rest = words[1:] if tool != "gitlab-rails" else (words[2:] if words[1:2] and words[1].text in
                                                          ("runner", "r") else [])
         for word in rest:
             edits.refuse(word.text, f"in {WHOLE_PROGRAM[tool]}, which would run the value as code; "
                                     "Firebreak cannot pass it as data there")
-    if tool in STDIN_PROGRAMS and _reads_program_from_stdin(tool, [w.text for w in words]):
+    texts = [w.text for w in words]
+    from_stdin = tool in STDIN_PROGRAMS and _reads_program_from_stdin(tool, texts)
+    if tool in AWKS | JQS | SEDS and any(flag in ("-f", "--file", "--from-file") and value in ("-", "/dev/stdin")
+                                         for flag, value in pairwise(texts)):
+        from_stdin = True
+    if from_stdin:
         why = (f"in the input {tool} reads as commands (a here-document, here-string or pipe), which would "
                f"run the value as code; pass it as an argument instead")
         for body in command.heredocs:
@@ -278,6 +291,19 @@ def _redis(edits: _Edits, words: list[Word]) -> None:
         return
     if _rewrite_word(edits, script, "", result.script, "Lua"):
         edits.edits.append((words[-1].end, words[-1].end, "".join(f" FBPH{sid}Q" for sid in result.arguments)))
+
+
+def _find(edits: _Edits, words: list[Word]) -> None:
+    """`find PATH… EXPRESSION`: a value starting a path must not start with `-` (`-delete` is an expression)."""
+    index = 1
+    while index < len(words) and (words[index].text in ("-H", "-L", "-P", "-D")
+                                  or words[index].text.startswith("-O")):
+        index += 2 if words[index].text == "-D" else 1
+    while index < len(words) and not words[index].text.startswith(("-", "(", "!")):
+        match = SENTINEL.match(words[index].text)
+        if match:
+            edits.out.layers.setdefault(int(match.group(1)), "arg:find")
+        index += 1
 
 
 def _reads_program_from_stdin(tool: str, words: list[str]) -> bool:

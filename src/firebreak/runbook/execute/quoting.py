@@ -5,7 +5,8 @@ value inside `bash -c "psql -c \"… '<x>' …\""`); `quote_layers` applies them
 that cannot be expressed safely in a context is refused with the reason, never passed through.
 Second interpreters add their own innermost layer (see programs): `regex:bre|ere|pcre|fixed` for a
 grep pattern (the value matches literally), `sed:bre:/`, `sed:ere:/` and `sed:repl:/` for a sed
-regex or replacement with its delimiter, `awk:assign` for the value of `awk -v NAME=VALUE`.
+regex or replacement with its delimiter, `awk:assign` for the value of `awk -v NAME=VALUE`, and
+`arg:find` for a path of find, which must not start with `-`.
 """
 
 from __future__ import annotations
@@ -121,6 +122,9 @@ def quote_layers(layers: Sequence[str], value: str, raw: str) -> str:
             text = quote_sed(context, text)
         elif kind == "awk":
             text = quote_awk(context, text)
+        elif kind == "arg":
+            if text.startswith("-"):
+                raise ValueRefused(f"starts with `-`, which {context} would read as an option or expression")
         else:
             raise ValueRefused(f"sits in an unknown context {layer!r}")
     return text
