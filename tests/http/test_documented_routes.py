@@ -16,8 +16,10 @@ from firebreak.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-# `GET /path`, `GET/POST /path` or a bare `/path`, inside backticks.
-MENTION = re.compile(r"`((?:[A-Z]+/)*[A-Z]+ )?(/[^`\s]*)`")
+FENCED = re.compile(r"^```.*?^```", re.S | re.M)  # code blocks: commands, not claims about routes
+CODE = re.compile(r"`([^`]+)`")  # inline code spans, paired left to right as Markdown pairs them
+# A span that is `GET /path`, `GET/POST /path` or a bare `/path`.
+MENTION = re.compile(r"((?:[A-Z]+/)*[A-Z]+ )?(/\S*)")
 FOREIGN = {"/api/v2/alerts"}  # Alertmanager's own API, named in the performance notes
 
 
@@ -25,9 +27,12 @@ def mentions() -> list[tuple[str, str | None, str]]:
     """(document, method or None for a bare path, path) for every route a document names."""
     found: list[tuple[str, str | None, str]] = []
     for document in DOCUMENTS:
-        for methods, path in MENTION.findall(document.read_text(encoding="utf-8")):
-            if path in FOREIGN:
+        prose = FENCED.sub("", document.read_text(encoding="utf-8"))
+        for span in CODE.findall(prose):
+            mention = MENTION.fullmatch(span.strip())
+            if mention is None or mention.group(2) in FOREIGN:
                 continue
+            methods, path = mention.group(1) or "", mention.group(2)
             for method in (methods.strip().split("/") if methods else [None]):
                 found.append((document.name, method, path))
     return found
