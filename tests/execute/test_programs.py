@@ -255,6 +255,11 @@ def test_wrappers_and_remote_commands_are_looked_through() -> None:
     assert isinstance(plan, Plan) and plan.argv[2] == "awk -v fb_value=v '($0 ~ (fb_value))' /var/log/syslog"
     plan = fill("find /var/log -name '*.log' -exec grep -l <value> {} \\;", "-r")
     assert isinstance(plan, Plan) and "grep -l -e -r {}" in " ".join(plan.argv)
+    plan = fill("mawk -W interactive '/<value>/'", "v")
+    assert isinstance(plan, Plan)
+    assert plan.argv == ("mawk", "-v", "fb_value=v", "-W", "interactive", "($0 ~ (fb_value))")
+    plan = fill("grep --color <value> app.log", "a\nb")
+    assert isinstance(plan, Blocked) and "line break" in plan.reason
     plan = fill("watch -n 5 'jq .<value> state.json'", "a b")
     assert isinstance(plan, Plan) and plan.argv[-1] == "jq --arg fb_value 'a b' '.[$fb_value]' state.json"
 

@@ -150,7 +150,7 @@ def assess_unix(call: Call, ctx: Context) -> Verdict | None:
 
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})
-AWK_VALUES = frozenset({"-F", "-v", "-f", "-e", "-i", "-l", "-E", "--field-separator", "--assign", "--file",
+AWK_VALUES = frozenset({"-F", "-v", "-f", "-e", "-i", "-l", "-E", "-W", "--field-separator", "--assign", "--file",
                         "--source", "--include", "--load", "--exec"})
 # `system(…)`, `"cmd" | getline`, `print … | "cmd"`, `print … > "file"`: awk reaching outside itself.
 AWK_EFFECTS = ((re.compile(r"\bsystem\s*\("), "awk's system() runs a shell command"),

@@ -32,6 +32,7 @@ from itertools import pairwise
 
 from firebreak.runbook.commands.analyse import WRAPPER_VALUES
 from firebreak.runbook.commands.sed import read_sed
+from firebreak.runbook.commands.unix import AWK_VALUES
 from firebreak.runbook.execute.awk_program import rewrite_awk
 from firebreak.runbook.execute.jq_program import rewrite_jq
 from firebreak.runbook.execute.layers import PRINTERS, SHELLS, joined_from, nested_script
@@ -57,15 +58,13 @@ ALIASES = {"nodejs": "node", "python2": "python", "python3": "python", "perl5": 
 STDIN_PROGRAMS = SHELLS | frozenset({"perl", "ruby", "python", "node", "php", "lua", "redis-cli", "irb"})
 WHOLE_PROGRAM = {"sqlite3": "an SQL statement for sqlite3", "yq": "a yq expression", "bpftrace": "a bpftrace program",
                  "gitlab-rails": "Ruby code for gitlab-rails runner"}
-AWK_VALUES = frozenset({"-F", "-v", "-f", "-e", "-i", "-l", "-E", "--field-separator", "--assign", "--file",
-                        "--source", "--include", "--load", "--exec"})
 JQ_PAIRS = frozenset({"--arg", "--argjson", "--slurpfile", "--rawfile"})
 JQ_VALUES = frozenset({"--indent", "-L", "-f", "--from-file"})
 SED_VALUES = frozenset({"-e", "-f", "-l", "--expression", "--file", "--line-length"})
 GREP_VALUES = frozenset({"-e", "-f", "-m", "-A", "-B", "-C", "-d", "-D", "--regexp", "--file", "--max-count",
                          "--after-context", "--before-context", "--context", "--include", "--exclude",
                          "--exclude-dir", "--exclude-from", "--label", "--devices", "--directories",
-                         "--binary-files", "--color", "--colour", "--group-separator"})
+                         "--binary-files", "--group-separator"})
 GREP_DIALECTS = {"E": "ere", "F": "fixed", "G": "bre", "P": "pcre", "--extended-regexp": "ere",
                  "--fixed-strings": "fixed", "--basic-regexp": "bre", "--perl-regexp": "pcre"}
 DOCKER_VALUES = frozenset({"-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file", "--detach-keys",
