@@ -120,9 +120,10 @@ def test_on_call_users_nobody_can_reach_are_warned_about_at_load(tmp_path: Path,
                                                                 caplog: pytest.LogCaptureFixture) -> None:
     config = parse_config(UNREACHABLE, file="u.yaml")
     warnings = reachability_warnings(config, build_directory(config, secret=b"k"))
-    assert len(warnings) == 2
+    assert len(warnings) == 3
     assert "'bad' (policy p (team t)) cannot be paged: no contact method is a notification address" in warnings[0]
     assert "'noway' (schedule s) cannot be paged: no contact method" in warnings[1]
+    assert warnings[2] == "team 't' has no low_urgency_contacts: its low-urgency incidents (P2) reach nobody"
     path = tmp_path / "u.yaml"
     path.write_text(UNREACHABLE, encoding="utf-8")
     settings = Settings(data_dir=tmp_path, config=path)

@@ -77,7 +77,7 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            entry = {"headers": dict(self.headers), "body": json.loads(body or b"{}")}
+            entry = {"headers": dict(self.headers), "body": json.loads(body or b"{}"), "path": self.path}
             with state.lock:
                 state.requests.append(entry)
                 failing = len(state.requests) <= state.fail_first

@@ -20,6 +20,7 @@ from firebreak.cli.common import (
 )
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
+from firebreak.escalate.compile import urgency_for
 from firebreak.escalate.worker import default_channels
 from firebreak.http.triage_schemas import RouteTestOut, SilenceOut
 from firebreak.kernel.errors import InvalidInput
@@ -147,7 +148,11 @@ def print_decision(data: dict[str, Any]) -> None:
     console.print(f"muted by    {muted}", highlight=False)
     inhibited = f"{data['inhibited_by']} (rule {data['inhibit_rule']})" if data["inhibited_by"] else "-"
     console.print(f"inhibited   {inhibited}", highlight=False)
-    console.print(f"pages       {'yes' if data['pages'] else 'no'}", highlight=False)
+    console.print(f"urgency     {data['urgency']} ({data['urgency_reason']})", highlight=False)
+    pages = "yes" if data["pages"] else "no"
+    if not data["pages"] and data.get("pages_at"):
+        pages = f"no, not before {data['pages_at']} (support hours)"
+    console.print(f"pages       {pages}", highlight=False)
     for reason in data["reasons"]:
         console.print(f"  because {reason}", highlight=False)
     table = Table("Where", "Matcher", "Result")
@@ -181,7 +186,7 @@ def test_cmd(label: list[str] = typer.Option(..., "--label", help="k=v, repeatab
         with unit_of_work(runtime) as session:
             decision = triage(alert, config, now, silences=silences_store.active(session=session, now=now),
                               firing=runtime.inhibition_sources(session, config, alert), explain=True)
-        data = RouteTestOut.of(decision).model_dump(mode="json")
+        data = RouteTestOut.of(decision, urgency_for(config, decision.severity, now)).model_dump(mode="json")
     print_decision(data)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from pydantic import Field, field_validator
 
-from firebreak.config.paging import ContactMethodSpec
+from firebreak.config.paging import ContactMethodSpec, NotificationAddress
 from firebreak.config.routing import LabelValue
 from firebreak.config.targets import LabelPlaceholder, TargetSpec
 from firebreak.config.types import AutoResolveField, Name, Strict, TimeZone
@@ -17,13 +17,20 @@ ENV_PREFIX = "env:"
 
 
 class TeamSpec(Strict):
-    """A team: owns services and has a default escalation policy."""
+    """A team: owns services and has a default escalation policy.
+
+    `low_urgency_contacts` are notification URLs (an e-mail address, a chat webhook) told once
+    about the team's low-urgency incidents; `tracker` is a webhook (e.g. `json://…`) that gets
+    incidents of urgency `none`, as a ticket would.
+    """
 
     name: Name
     description: str = ""
     escalation_policy: Name | None = None
     members: list[Name] = Field(default_factory=list)
     chat_channel: str | None = None
+    low_urgency_contacts: list[NotificationAddress] = Field(default_factory=list)
+    tracker: NotificationAddress | None = None
 
 
 class UserSpec(Strict):

@@ -10,7 +10,13 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from firebreak.config.compile import compile_plan
 from firebreak.config.directory import ServiceSpec, TeamSpec, UserSpec
 from firebreak.config.muting import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
-from firebreak.config.paging import EscalationPolicySpec, NotificationSpec, ScheduleSpec, paging_problems
+from firebreak.config.paging import (
+    EscalationPolicySpec,
+    NotificationSpec,
+    ScheduleSpec,
+    SupportHoursSpec,
+    paging_problems,
+)
 from firebreak.config.references import find_problems
 from firebreak.config.routing import DefaultRouteSpec, RouteSpec
 from firebreak.config.scale import ScaleField
@@ -43,6 +49,8 @@ class Config(Strict):
     escalation_policies: list[EscalationPolicySpec] = Field(default_factory=list)
     notifications: NotificationSpec = Field(default_factory=NotificationSpec)
     label_placeholders: list[LabelPlaceholder] = Field(default_factory=lambda: list(DEFAULT_LABEL_PLACEHOLDERS))
+    # Without support hours every hour counts as one: levels keep their in-hours urgency.
+    support_hours: SupportHoursSpec | None = None
 
     _plan: TriagePlan | None = PrivateAttr(default=None)
     _auto_resolve: AutoResolvePolicy = PrivateAttr(default_factory=AutoResolvePolicy)

@@ -140,6 +140,28 @@ class RestrictionSpec(Strict):
     end: ClockTime = time(0)
 
 
+class SupportHoursSpec(Strict):
+    """When the team is at work: weekly windows in one time zone (e.g. weekdays 09:00–17:30).
+
+    A severity level's `outside_support_hours` urgency applies outside them; when they start,
+    an incident still unacknowledged that was low urgency only because of the hour is paged.
+    """
+
+    time_zone: TimeZone = "UTC"
+    windows: list[RestrictionSpec] = Field(min_length=1)
+
+
+def check_notification_address(value: str) -> str:
+    """A notification URL (`mailto://…`, `json://…`, `slack://…`, `log://` …)."""
+    if "://" not in value:
+        raise ValueError(f"invalid notification address {value!r}; write a URL such as 'mailto://…' "
+                         "or 'json://…'")
+    return value
+
+
+NotificationAddress = Annotated[str, AfterValidator(check_notification_address)]
+
+
 class LayerSpec(Strict):
     """A rotation or an iCalendar feed, limited to its restrictions and its optional [since, until).
 

@@ -7,19 +7,39 @@ from typing import Annotated, Any
 from pydantic import Field, PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
 from firebreak.config.types import Duration, Strict, format_duration
-from firebreak.route.severity import SeverityLevel, SeverityScale
+from firebreak.route.severity import SeverityLevel, SeverityScale, Urgency
 from firebreak.route.severity_presets import PRESETS, preset
 
 
 class SeverityLevelSpec(Strict):
-    """One level as written in the file."""
+    """One level as written in the file.
+
+    `urgency` is `high` (page through the escalation policy), `low` (notify the team's
+    low-urgency contacts once) or `none` (record only, optionally post to the team's tracker);
+    without it, `pages: true` means high and anything else low. `outside_support_hours` is the
+    urgency outside the configured `support_hours` (a high one pages when they start).
+    """
 
     name: str = Field(min_length=1, max_length=64)
     description: str = ""
     ack_deadline: Duration
     update_cadence: Duration | None = None
-    pages: bool = False
+    pages: bool | None = None
+    urgency: Urgency | None = None
+    outside_support_hours: Urgency | None = None
     aliases: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pages_agrees(self) -> SeverityLevelSpec:
+        if self.pages is not None and self.urgency is not None and self.pages != (self.urgency == "high"):
+            raise ValueError(f"level {self.name!r}: pages: {str(self.pages).lower()} contradicts "
+                             f"urgency: {self.urgency} (only urgency high pages)")
+        return self
+
+    def resolved_urgency(self) -> Urgency:
+        if self.urgency is not None:
+            return self.urgency
+        return "high" if self.pages else "low"
 
 
 class SeverityScaleSpec(Strict):
@@ -46,7 +66,9 @@ class SeverityScaleSpec(Strict):
             levels=tuple(
                 SeverityLevel(
                     name=level.name, description=level.description, ack_deadline=level.ack_deadline,
-                    update_cadence=level.update_cadence, pages=level.pages, aliases=tuple(level.aliases),
+                    update_cadence=level.update_cadence, pages=level.resolved_urgency() == "high",
+                    aliases=tuple(level.aliases), urgency=level.resolved_urgency(),
+                    outside_support_hours=level.outside_support_hours,
                 )
                 for level in self.levels
             ),
@@ -79,6 +101,8 @@ def scale_as_dict(scale: SeverityScale) -> dict[str, Any]:
                 "ack_deadline": format_duration(level.ack_deadline),
                 "update_cadence": None if level.update_cadence is None else format_duration(level.update_cadence),
                 "pages": level.pages,
+                "urgency": level.base_urgency,
+                "outside_support_hours": level.outside_support_hours,
                 "aliases": list(level.aliases),
             }
             for level in scale.levels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from firebreak.escalate.policy import LevelRule
 from firebreak.escalate.restriction import Restriction, Window
 from firebreak.escalate.rotation import Rotation, first_handoff
 from firebreak.escalate.schedule import Schedule
+from firebreak.escalate.urgency import UrgencyDecision, decide_urgency
 from firebreak.kernel.errors import ConfigError
 from firebreak.notify.backoff import RetryPolicy
 from firebreak.notify.contact import Contact, Person
@@ -52,13 +54,32 @@ def build_directory(config: Config, *, base_dir: Path | None = None, base_url: s
         teams={team.name: tuple(team.members) for team in config.teams},
         team_policies={team.name: team.escalation_policy for team in config.teams if team.escalation_policy},
         ack_deadlines={level.name: level.ack_deadline for level in scale.levels},
-        quiet_severities=frozenset(level.name for level in scale.levels if not level.pages),
+        severity_levels={level.name: level for level in scale.levels},
+        support_hours=support_hours(config),
+        low_urgency_contacts={team.name: tuple(team.low_urgency_contacts) for team in config.teams
+                              if team.low_urgency_contacts},
+        trackers={team.name: team.tracker for team in config.teams if team.tracker},
         severity_ranks={level.name: rank for rank, level in enumerate(scale.levels)},
         default_policy=notifications.default_policy, default_wait=notifications.default_wait,
         templates=templates,
         retry=RetryPolicy(notifications.max_attempts, notifications.retry_backoff, notifications.retry_backoff_cap),
         ack_link_ttl=notifications.ack_link_ttl, base_url=base_url, secret=secret,
     )
+
+
+def support_hours(config: Config) -> Restriction | None:
+    """The configured support hours as a restriction (None: every hour is a support hour)."""
+    spec = config.support_hours
+    if spec is None:
+        return None
+    return Restriction(tuple(Window(frozenset(w.days), w.start, w.end) for w in spec.windows), ZoneInfo(spec.time_zone))
+
+
+def urgency_for(config: Config, severity: str | None, now: datetime) -> UrgencyDecision:
+    """How an incident of `severity` would reach people at `now` under `config` (for `route test`)."""
+    canonical = config.severity_scale.canonical(severity)
+    level = config.severity_scale.level(canonical) if canonical is not None else None
+    return decide_urgency(level, severity, support_hours(config), now)
 
 
 def person_aliases(people: dict[str, Person]) -> dict[str, str]:
@@ -141,10 +162,28 @@ def on_call_handles(config: Config) -> dict[str, str]:
 
 
 def reachability_warnings(config: Config, directory: Directory) -> list[str]:
-    """One line per on-call user nobody could reach (no contact method, or none that works)."""
+    """One line per on-call user nobody could reach (no contact method, or none that works), and
+    per team whose low-urgency incidents would reach nobody."""
     warnings = []
     for handle, where in sorted(on_call_handles(config).items()):
         reason = unreachable_reason(directory.people.get(handle))
         if reason is not None:
             warnings.append(f"user {handle!r} ({where}) cannot be paged: {reason}")
+    quiet = low_urgency_severities(config)
+    if quiet:
+        for team in config.teams:
+            if not team.low_urgency_contacts:
+                warnings.append(f"team {team.name!r} has no low_urgency_contacts: its low-urgency incidents "
+                                f"({', '.join(quiet)}) reach nobody")
     return warnings
+
+
+def low_urgency_severities(config: Config) -> list[str]:
+    """The levels that are low urgency at least some of the time (for warnings)."""
+    found = []
+    for level in config.severity_scale.levels:
+        if level.base_urgency == "low":
+            found.append(level.name)
+        elif level.outside_support_hours == "low" and config.support_hours is not None:
+            found.append(f"{level.name} outside support hours")
+    return found

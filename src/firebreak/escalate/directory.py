@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from firebreak.escalate.policy import LevelRule
+from firebreak.escalate.restriction import Restriction
 from firebreak.escalate.schedule import Schedule
+from firebreak.escalate.urgency import UrgencyDecision, decide_urgency
 from firebreak.notify.backoff import RetryPolicy
-from firebreak.notify.contact import Person
+from firebreak.notify.contact import Contact, Person
 from firebreak.notify.render import TemplateSet
+from firebreak.route.severity import SeverityLevel
+
+TEAM_PREFIX = "team:"  # outbox recipient of a team's low-urgency contacts
+TRACKER_PREFIX = "tracker:"  # outbox recipient of a team's tracker webhook
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +39,10 @@ class Directory:
     teams: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team → member handles
     team_policies: Mapping[str, str] = field(default_factory=dict)  # team → default policy
     ack_deadlines: Mapping[str, timedelta] = field(default_factory=dict)  # severity → deadline
-    quiet_severities: frozenset[str] = frozenset()  # severities whose level does not page
+    severity_levels: Mapping[str, SeverityLevel] = field(default_factory=dict)  # severity → its level
+    support_hours: Restriction | None = None
+    low_urgency_contacts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team → addresses
+    trackers: Mapping[str, str] = field(default_factory=dict)  # team → tracker webhook
     severity_ranks: Mapping[str, int] = field(default_factory=dict)  # severity → 0 for the most severe
     default_policy: str | None = None
     default_wait: timedelta = timedelta(minutes=5)
@@ -55,3 +64,19 @@ class Directory:
         if severity not in self.severity_ranks:
             return False
         return previous not in self.severity_ranks or self.severity_ranks[severity] < self.severity_ranks[previous]
+
+    def urgency(self, severity: str | None, now: datetime) -> UrgencyDecision:
+        """How an incident of `severity` reaches people at `now`."""
+        return decide_urgency(self.severity_levels.get(severity or ""), severity, self.support_hours, now)
+
+    def recipient(self, handle: str) -> Person | None:
+        """The person an outbox row is for: a user, a team's low-urgency contacts, or a team's tracker."""
+        if handle.startswith(TEAM_PREFIX):
+            team = handle[len(TEAM_PREFIX):]
+            targets = self.low_urgency_contacts.get(team, ())
+            return Person(handle, f"team {team}", None, tuple(Contact(target) for target in targets))
+        if handle.startswith(TRACKER_PREFIX):
+            team = handle[len(TRACKER_PREFIX):]
+            tracker = self.trackers.get(team)
+            return Person(handle, f"tracker of team {team}", None, (Contact(tracker),) if tracker else ())
+        return self.people.get(handle)

@@ -22,6 +22,7 @@ from firebreak.escalate.directory import Directory
 from firebreak.escalate.override import Override
 from firebreak.escalate.pager import note
 from firebreak.escalate.policy import Snapshot, freeze, step_at
+from firebreak.escalate.quiet import notify_quietly
 from firebreak.incident.lifecycle import is_open
 from firebreak.notify import outbox
 
@@ -30,16 +31,23 @@ LIVE = ("active", "acknowledged")
 
 def start(session: Session, *, incident: IncidentRecord, directory: Directory,
           now: datetime) -> EscalationRecord | None:
-    """Freeze the incident's policy and make its first step due now (in the caller's transaction)."""
+    """Reach people as the severity's urgency says (in the caller's transaction).
+
+    High: freeze the incident's policy and make its first step due now. Low or none: tell the
+    team quietly (see `quiet`); when the urgency is low only because it is outside support
+    hours, the escalation is frozen too, with its first step due when support hours start.
+    """
+    urgency = directory.urgency(incident.severity, now)
+    if not urgency.pages_now:
+        notify_quietly(session, incident=incident, directory=directory, decision=urgency, now=now)
+        if urgency.pages_at is None:
+            return None
+    due = now if urgency.pages_now else urgency.pages_at or now
     rules = directory.policy_for(incident.escalation_policy, incident.team)
     if rules is None:
         note(session, incident, "escalation.skipped",
               {"reason": "no escalation policy for this incident",
                "policy": incident.escalation_policy, "team": incident.team}, now)
-        return None
-    if incident.severity in directory.quiet_severities:
-        note(session, incident, "escalation.skipped",
-             {"reason": f"severity {incident.severity} does not page", "policy": rules.name}, now)
         return None
     deadline = directory.ack_deadlines.get(incident.severity or "")
     snapshot = freeze(policy=rules.name, severity=incident.severity, rules=rules.rules, repeat=rules.repeat,
@@ -51,10 +59,13 @@ def start(session: Session, *, incident: IncidentRecord, directory: Directory,
         return None
     row = EscalationRecord(
         incident_id=incident.id, policy=rules.name, snapshot=snapshot.to_json(), status="active", step=0, seq=0,
-        repages=0, next_due_at=now, token=1, started_at=now, updated_at=now,
-        ack_deadline_at=now + deadline if deadline is not None else None)
+        repages=0, next_due_at=due, token=1, started_at=now, updated_at=now,
+        ack_deadline_at=due + deadline if deadline is not None else None)
     session.add(row)
     session.flush()
+    if due > now:
+        note(session, incident, "escalation.deferred",
+             {"policy": rules.name, "pages_at": due.isoformat(), "reason": urgency.reason}, now)
     # No timeline entry yet: the first page (moments later) records the policy and deadline, so an
     # incident acknowledged before anyone was paged carries no paging noise.
     return row
@@ -76,10 +87,12 @@ def acknowledge(session: Session, *, incident: IncidentRecord, actor: str,
     snapshot = Snapshot.from_json(row.snapshot)
     cancelled = outbox.cancel_pending(session, incident_id=incident.id, now=now,
                                       reason=f"acknowledged by {actor}")
+    # Waiting for support hours, nobody was paged: an acknowledgement ends it without a re-page timer.
+    deferred = row.status == "active" and row.seq == 0 and row.next_due_at is not None and row.next_due_at > now
     row.status = "acknowledged"
     row.acknowledged_at = now
     row.acknowledged_by = actor
-    row.next_due_at = now + snapshot.ack_timeout if snapshot.ack_timeout is not None else None
+    row.next_due_at = now + snapshot.ack_timeout if snapshot.ack_timeout is not None and not deferred else None
     row.token += 1
     row.updated_at = now
     if row.seq or cancelled:
@@ -113,9 +126,14 @@ def restart(session: Session, *, incident: IncidentRecord, directory: Directory,
     row = get(session, incident_id=incident.id, lock=True)
     if row is None:
         return start(session, incident=incident, directory=directory, now=now)
+    urgency = directory.urgency(incident.severity, now)
+    if not urgency.pages_now:
+        notify_quietly(session, incident=incident, directory=directory, decision=urgency, now=now)
+        if urgency.pages_at is None:
+            return row
     row.status = "active"
     row.step = 0
-    row.next_due_at = now
+    row.next_due_at = now if urgency.pages_now else urgency.pages_at
     row.stopped_at = None
     row.acknowledged_at = None
     row.acknowledged_by = None
@@ -152,6 +170,9 @@ def follow_severity(session: Session, *, incident: IncidentRecord, directory: Di
     row.policy = rules.name
     if row.status == "active":
         row.step = same_place(old, snapshot, row.step)
+        waiting = row.seq == 0 and row.next_due_at is not None and row.next_due_at > now
+        if waiting and directory.urgency(incident.severity, now).pages_now:
+            row.next_due_at = now  # was waiting for support hours; the new severity pages at once
     elif row.status == "exhausted" and incident.status == "triggered":
         row.status = "active"
         row.step = 0

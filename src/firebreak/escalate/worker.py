@@ -150,7 +150,7 @@ class Worker:
             return outbox.finish(session, sent=sent, now=self.clock.now(), retry=self.directory().retry)
 
     def _send(self, directory: Directory, claim: outbox.Claim) -> tuple[datetime, SendResult]:
-        person = directory.people.get(claim.user)
+        person = directory.recipient(claim.user)
         if person is None or claim.contact_index >= len(person.contacts):
             return self.clock.now(), SendResult(False, "contact method no longer configured")
         target = person.contacts[claim.contact_index].target

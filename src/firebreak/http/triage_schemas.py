@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from firebreak.db.models.triage import SilenceRecord
+from firebreak.escalate.urgency import UrgencyDecision
 from firebreak.route.decision import TriageDecision
 from firebreak.route.silences_store import state_of
 
@@ -100,17 +101,23 @@ class RouteTestOut(BaseModel):
     silenced_by: list[str]
     inhibited_by: str | None
     inhibit_rule: str | None
-    pages: bool
+    urgency: str = Field(description="high (pages), low (the team's low-urgency contacts) or none (recorded)")
+    urgency_reason: str
+    pages: bool = Field(description="true only when the alert is not muted and its urgency is high now")
+    pages_at: datetime | None = Field(description="low only outside support hours: when paging would start")
     reasons: list[str]
     explanation: list[MatcherOut]
 
     @classmethod
-    def of(cls, decision: TriageDecision) -> RouteTestOut:
+    def of(cls, decision: TriageDecision, urgency: UrgencyDecision) -> RouteTestOut:
         return cls(
             service=decision.service, team=decision.team, severity=decision.severity,
             escalation_policy=decision.escalation_policy, group_by=list(decision.group_by),
             routes=list(decision.routes), muted_by=decision.muted_by, silenced_by=list(decision.silenced_by),
-            inhibited_by=decision.inhibited_by, inhibit_rule=decision.inhibit_rule, pages=decision.pages,
+            inhibited_by=decision.inhibited_by, inhibit_rule=decision.inhibit_rule,
+            urgency=urgency.urgency, urgency_reason=urgency.reason,
+            pages=decision.pages and urgency.pages_now,
+            pages_at=urgency.pages_at if decision.pages else None,
             reasons=list(decision.reasons),
             explanation=[MatcherOut(route=r.route, matcher=r.matcher, matched=r.matched)
                          for r in decision.explanation],

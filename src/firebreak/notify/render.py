@@ -14,11 +14,14 @@ DEFAULT_BODY = """{{ incident.title }}
 Severity: {{ incident.severity or 'unset' }} · Service: {{ incident.service or 'unknown' }} \
 · Status: {{ incident.status }}
 {% if page.kind == 'repage' %}Still unresolved after acknowledgement: paging again.
-{% endif %}Escalation level {{ page.level }} (pass {{ page.round + 1 }}) of policy {{ page.policy }}.
-Acknowledge: {{ ack_url }}
+{% endif %}{% if page.kind == 'low_urgency' %}Low urgency: nobody is paged; this is the only notice.
+{% elif page.kind == 'tracker' %}Urgency none: recorded for the tracker; nobody is paged.
+{% else %}Escalation level {{ page.level }} (pass {{ page.round + 1 }}) of policy {{ page.policy }}.
+{% endif %}Acknowledge: {{ ack_url }}
 Incident: {{ incident.url }}"""
 SHORT_BODY = ("#{{ incident.id }} {{ incident.severity or '' }} {{ incident.title }} — "
-              "level {{ page.level }}. Ack: {{ ack_url }}")
+              "{% if page.kind in ('low_urgency', 'tracker') %}low urgency, nobody paged"
+              "{% else %}level {{ page.level }}{% endif %}. Ack: {{ ack_url }}")
 
 # Chat channels get the compact text; e-mail and webhooks get the full body.
 BUILTIN: dict[str, tuple[str, str]] = {

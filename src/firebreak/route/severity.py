@@ -1,8 +1,10 @@
 """Severity scales: ordered levels (most severe first) and how incoming hints map onto them.
 
 A scale is configuration. Each level carries its acknowledge deadline, status-update cadence,
-whether it pages, and aliases through which Alertmanager (`critical`, `warning`, `info`) and
-PagerDuty (`critical`, `error`, `warning`, `info`) severities are understood.
+its urgency (`high` pages through the escalation policy, `low` notifies the team's low-urgency
+contacts once, `none` only records; optionally another urgency outside support hours), and
+aliases through which Alertmanager (`critical`, `warning`, `info`) and PagerDuty (`critical`,
+`error`, `warning`, `info`) severities are understood.
 """
 
 from __future__ import annotations
@@ -10,6 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Literal
+
+Urgency = Literal["high", "low", "none"]
+URGENCIES: tuple[Urgency, ...] = ("high", "low", "none")
 
 from firebreak.kernel.errors import InvalidInput
 
@@ -29,6 +35,21 @@ class SeverityLevel:
     update_cadence: timedelta | None
     pages: bool
     aliases: tuple[str, ...] = ()
+    urgency: Urgency | None = None  # None: high when the level pages, else low
+    outside_support_hours: Urgency | None = None  # None: the same urgency at any hour
+
+    @property
+    def base_urgency(self) -> Urgency:
+        """The urgency during support hours (or always, without support hours)."""
+        if self.urgency is not None:
+            return self.urgency
+        return "high" if self.pages else "low"
+
+    def urgency_at(self, in_support_hours: bool) -> Urgency:
+        """The urgency in or outside support hours."""
+        if not in_support_hours and self.outside_support_hours is not None:
+            return self.outside_support_hours
+        return self.base_urgency
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """The four ready-made severity scales, with the response times and update cadences teams use.
 
-- `p0-p3`: P0 Critical 15 min, P1 High 1 h, P2 Medium 4 h, P3 Low 1 day; P0 and P1 page
-  (P1 during business hours), P2 is an e-mail, P3 a ticket. No fixed update cadence.
+- `p0-p3`: P0 Critical 15 min, P1 High 1 h, P2 Medium 4 h, P3 Low 1 day; P0 pages, P1 pages
+  during support hours and is low urgency outside them, P2 is low urgency (an e-mail to the
+  team), P3 has urgency none (a ticket). No fixed update cadence.
 - `sev1-sev4`: SEV1 immediate (within the 5-minute triage window), SEV2 15 min, SEV3 1 h,
-  SEV4 4 h; updates every 15 min / 30 min / 1 h / as needed; SEV1 and SEV2 page.
+  SEV4 4 h; updates every 15 min / 30 min / 1 h / as needed; SEV1 and SEV2 page, SEV3 and
+  SEV4 are low urgency.
 - `sev0-sev3`: every level is acknowledged within the first 5 minutes; SEV0 and SEV1 page
-  and update every 15 min; SEV2 and SEV3 have no fixed cadence.
-- `critical-low`: Critical 15 min (pages the on-call), High 1 h, Medium 4 h, Low 1 day.
+  and update every 15 min; SEV2 and SEV3 are low urgency with no fixed cadence.
+- `critical-low`: Critical 15 min (pages the on-call), High 1 h (low urgency: the team lead
+  hears of it), Medium 4 h and Low 1 day (urgency none: a ticket, a backlog item).
 
 Aliases put Alertmanager and PagerDuty hints on each scale: `critical` is the top level,
 `error` (PagerDuty) the second, `warning` the third, `info` the fourth.
@@ -30,12 +33,12 @@ P0_P3 = SeverityScale(
                       15 * _MIN, None, True, ("critical", "p0-critical")),
         SeverityLevel("P1", "High: partial outage or degraded performance affecting users "
                       "(more than half of them); page during business hours",
-                      _HOUR, None, True, ("high", "error", "p1-high")),
+                      _HOUR, None, True, ("high", "error", "p1-high"), "high", "low"),
         SeverityLevel("P2", "Medium: a single service or non-critical component failing, "
                       "under half of users affected; e-mail notification",
                       4 * _HOUR, None, False, ("medium", "warning", "p2-medium")),
         SeverityLevel("P3", "Low: minor or cosmetic issues, non-urgent improvements; ticket only",
-                      _DAY, None, False, ("low", "info", "p3-low")),
+                      _DAY, None, False, ("low", "info", "p3-low"), "none"),
     ),
 )
 
@@ -81,9 +84,9 @@ CRITICAL_LOW = SeverityScale(
         SeverityLevel("High", "Notify the team lead and open an incident post",
                       _HOUR, None, False, ("error", "p1")),
         SeverityLevel("Medium", "Create a ticket and plan a fix",
-                      4 * _HOUR, None, False, ("warning", "p2")),
+                      4 * _HOUR, None, False, ("warning", "p2"), "none"),
         SeverityLevel("Low", "Backlog item",
-                      _DAY, None, False, ("info", "p3")),
+                      _DAY, None, False, ("info", "p3"), "none"),
     ),
 )
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from firebreak.config.models import Config
 from firebreak.config.scale import scale_as_dict
 from firebreak.config.types import format_duration, positive_duration
+from firebreak.escalate.compile import urgency_for
 from firebreak.http.deps import DB, Admin, Responder, RuntimeDep, Viewer
 from firebreak.http.triage_schemas import (
     ConfigSummary,
@@ -87,7 +88,7 @@ def route_test(body: RouteTestIn, db: DB, runtime: RuntimeDep, _caller: Viewer) 
     firing = assumed + runtime.inhibition_sources(db, config, alert)
     decision = triage(alert, config, now, silences=silences_store.active(session=db, now=now), firing=firing,
                       explain=True)
-    return RouteTestOut.of(decision)
+    return RouteTestOut.of(decision, urgency_for(config, decision.severity, now))
 
 
 def summary(runtime: Runtime) -> ConfigSummary:
