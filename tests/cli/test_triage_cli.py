@@ -100,6 +100,32 @@ def test_route_test_on_the_database(cli: CliRunner, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "expected key=value" in bad.output
 
 
+URGENCY = """
+severity_scale: p0-p3
+support_hours: {time_zone: Europe/London, windows: [{days: weekdays, start: "09:00", end: "17:30"}]}
+"""
+
+
+def test_route_test_names_the_urgency_and_pages_only_for_high(cli: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "urgency.yaml"
+    path.write_text(URGENCY, encoding="utf-8")
+
+    def route(severity: str, at: str) -> str:
+        return " ".join(run(cli, "route", "test", "--config", str(path), "--label", "alertname=X",
+                            "--severity", severity, "--at", at).split())
+
+    assert "urgency high" in route("critical", "2026-11-24T20:00:00Z") and "pages yes" in route(
+        "critical", "2026-11-24T20:00:00Z")
+    medium = route("warning", "2026-11-24T10:00:00Z")
+    assert "severity P2" in medium and "urgency low (severity P2 has urgency low)" in medium
+    assert "pages no" in medium and "pages yes" not in medium
+    assert "urgency none" in route("info", "2026-11-24T10:00:00Z")
+    night = route("high", "2026-11-24T20:00:00Z")
+    assert "urgency low" in night and "outside support hours" in night
+    assert "pages no, not before 2026-11-25T09:00:00Z (support hours)" in night
+    assert "pages yes" in route("high", "2026-11-24T10:00:00Z")
+
+
 def test_commands_against_a_running_server(cli: CliRunner, settings, credentials, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     rt = Runtime(settings, clock=SystemClock())
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from firebreak.escalate.worker import Worker, default_channels
 from firebreak.http.app import create_app
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
+from firebreak.notify.channel import Channel
 from firebreak.runtime import Runtime
 from firebreak.security.bootstrap import bootstrap
 from tests.conftest import auth
@@ -59,14 +60,23 @@ class Live:
                                         .where(TimelineEntryRecord.incident_id == incident_id)
                                         .order_by(TimelineEntryRecord.seq)))
 
+    def deliveries(self, incident_id: int) -> list[tuple[str, int, str, str]]:
+        """(kind, level, user, status) of each incident notification to a first contact method, in order."""
+        rows = self.admin.get(f"/api/v1/incidents/{incident_id}/deliveries").json()
+        return [(row["kind"], row["level"], row["user"], row["status"]) for row in rows if row["contact_index"] == 0]
+
     def incident_ids(self) -> list[int]:
         with self.runtime.session_factory() as session:
             return list(session.scalars(select(IncidentRecord.id).order_by(IncidentRecord.id)))
 
 
 @contextmanager
-def live_firebreak(yaml_text: str, *, db_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Live]:
-    """Start Firebreak on `yaml_text` (no background worker: the test drives it on the injected clock)."""
+def live_firebreak(yaml_text: str, *, db_url: str, tmp_path: Path, clock: FixedClock,
+                   channels: Sequence[Channel] | None = None) -> Iterator[Live]:
+    """Start Firebreak on `yaml_text` (no background worker: the test drives it on the injected clock).
+
+    The worker sends through the real channels (console/log and apprise) unless `channels` says otherwise.
+    """
     path = tmp_path / "live.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     settings = Settings(database_url=db_url, data_dir=tmp_path, run_worker=False, config=path,
@@ -79,7 +89,8 @@ def live_firebreak(yaml_text: str, *, db_url: str, tmp_path: Path, clock: FixedC
         app = create_app(runtime, background=False)
         with TestClient(app, raise_server_exceptions=False, headers=auth(first.admin_token)) as admin, \
                 TestClient(app, raise_server_exceptions=False, headers=auth(first.ingest_key)) as ingest:
-            worker = Worker(runtime.session_factory, runtime.paging.directory, clock, channels=default_channels())
+            worker = Worker(runtime.session_factory, runtime.paging.directory, clock,
+                            channels=list(channels) if channels is not None else default_channels())
             yield Live(runtime, admin, ingest, worker, clock, first.ingest_key)
     finally:
         runtime.close()

@@ -78,6 +78,14 @@ def get(session: Session, *, incident_id: int, lock: bool = False) -> Escalation
     return session.scalars(query).one_or_none()
 
 
+def of_incidents(session: Session, *, incident_ids: Sequence[int]) -> dict[int, EscalationRecord]:
+    """The escalations of several incidents in one query, by incident id."""
+    if not incident_ids:
+        return {}
+    rows = session.scalars(select(EscalationRecord).where(EscalationRecord.incident_id.in_(list(incident_ids))))
+    return {row.incident_id: row for row in rows}
+
+
 def acknowledge(session: Session, *, incident: IncidentRecord, actor: str,
                 now: datetime) -> EscalationRecord | None:
     """Stop paging; when the policy has an acknowledgement timeout, arm the re-page timer."""

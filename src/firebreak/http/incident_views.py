@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
+from firebreak.escalate.engine import of_incidents as escalations_of
 from firebreak.http.schemas import IncidentOut, IncidentSummary, incident_out, incident_summary
 from firebreak.incident import service
 from firebreak.incident.lifecycle import allowed_from
@@ -14,12 +15,13 @@ from firebreak.runtime import Runtime
 
 
 def summaries(session: Session, runtime: Runtime, records: Sequence[IncidentRecord]) -> list[IncidentSummary]:
-    """List items: roles and runbooks of the whole page read in one query each."""
+    """List items: roles, runbooks and escalations of the whole page read in one query each."""
     ids = [record.id for record in records]
     roles = service.roles_of(session, incident_ids=ids)
     runbooks = runtime.runbooks_of(session, ids)
+    escalations = escalations_of(session, incident_ids=ids)
     return [incident_summary(record, allowed=allowed_from(record.status), roles=roles.get(record.id, {}),
-                             runbook=runbooks.get(record.id))
+                             runbook=runbooks.get(record.id), escalation=escalations.get(record.id))
             for record in records]
 
 

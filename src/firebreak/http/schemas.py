@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord, TimelineEntryRecord
+from firebreak.db.models.paging import EscalationRecord
 
 MILESTONES = ("triggered", "acknowledged", "investigating", "identified", "mitigating", "monitoring",
               "resolved", "closed", "reopened")
@@ -56,6 +57,22 @@ class RunbookRef(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
+class PagingOut(BaseModel):
+    """Where the incident's escalation stands: active, acknowledged, exhausted (every step paged,
+    nobody acknowledged) or stopped."""
+
+    status: str
+    policy: str
+    steps_executed: int
+    repages: int
+    next_due_at: datetime | None
+
+    @classmethod
+    def of(cls, row: EscalationRecord) -> PagingOut:
+        return cls(status=row.status, policy=row.policy, steps_executed=row.seq, repages=row.repages,
+                   next_due_at=row.next_due_at)
+
+
 class IncidentSummary(BaseModel):
     """An incident as a list shows it: every field of the detail view but the alerts, with the same values."""
 
@@ -79,6 +96,7 @@ class IncidentSummary(BaseModel):
     allowed_transitions: list[str]
     roles: dict[str, str] = Field(default_factory=dict)
     runbook: RunbookRef | None = None
+    paging: PagingOut | None = None
 
 
 class IncidentOut(IncidentSummary):
@@ -88,7 +106,7 @@ class IncidentOut(IncidentSummary):
 
 
 def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[str, str],
-                     runbook: dict[str, Any] | None) -> IncidentSummary:
+                     runbook: dict[str, Any] | None, escalation: EscalationRecord | None = None) -> IncidentSummary:
     """Build the API view of an incident without its alerts."""
     return IncidentSummary(
         id=record.id, title=record.title, status=record.status, severity=record.severity,
@@ -99,6 +117,7 @@ def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[
         alerts_resolved=record.alert_count > 0 and record.firing_count == 0,
         alerts_resolved_at=record.alerts_resolved_at, allowed_transitions=allowed,
         roles=dict(roles), runbook=RunbookRef(**runbook) if runbook else None,
+        paging=PagingOut.of(escalation) if escalation is not None else None,
     )
 
 

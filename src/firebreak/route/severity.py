@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Literal
 
+from firebreak.kernel.errors import InvalidInput
+
 Urgency = Literal["high", "low", "none"]
 URGENCIES: tuple[Urgency, ...] = ("high", "low", "none")
-
-from firebreak.kernel.errors import InvalidInput
 
 
 def normalise(word: str) -> str:
