@@ -151,3 +151,17 @@ def test_end_to_end_an_info_then_critical_alert_pages_through_a_real_webhook(
         viewer_denied = live.admin.post(f"/api/v1/incidents/{incident_id}/severity", json={"severity": "SEV3"},
                                         headers=auth(live.ingest_key))
         assert viewer_denied.status_code == 403
+
+
+def test_raising_an_acknowledged_incident_wakes_nobody(runtime: Runtime, worker: Worker, clock: FixedClock) -> None:
+    incident_id = receive(runtime, alert("info", "a"))[0].incident_id
+    assert incident_id is not None
+    with runtime.session_factory.begin() as session:
+        incident = service.get(session, incident_id=incident_id, lock=True)
+        service.transition(session, incident=incident, target="investigating", actor="ann", now=clock.now())
+    receive(runtime, alert("critical", "b"))
+    worker.run_steps()
+    with runtime.session_factory() as session:
+        assert service.get(session, incident_id=incident_id).severity == "P0"
+        assert paged_users(session, incident_id) == []
+        assert timeline_kinds(session, incident_id)[-1] == "escalation.skipped"

@@ -163,6 +163,11 @@ def follow_severity(session: Session, *, incident: IncidentRecord, directory: Di
     if not is_open(incident.status) or not directory.is_raise(previous, incident.severity):
         return None
     row = get(session, incident_id=incident.id, lock=True)
+    if row is None and incident.status != "triggered":
+        # A responder already has the incident: the raise is theirs to act on, nobody is woken.
+        note(session, incident, "escalation.skipped",
+             {"reason": f"raised to {incident.severity} while {incident.status}: a responder has it"}, now)
+        return None
     if row is None or row.status == "stopped":
         return start(session, incident=incident, directory=directory, now=now) if row is None else row
     rules = directory.policy_for(incident.escalation_policy, incident.team)
