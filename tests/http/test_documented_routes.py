@@ -17,9 +17,10 @@ from firebreak.runtime import Runtime
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCED = re.compile(r"^```.*?^```", re.S | re.M)  # code blocks: commands, not claims about routes
-CODE = re.compile(r"`([^`]+)`")  # inline code spans, paired left to right as Markdown pairs them
+# Inline code: a run of backticks closed by a run of the same length, as Markdown pairs them.
+CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 # A span that is `GET /path`, `GET/POST /path` or a bare `/path`.
-MENTION = re.compile(r"((?:[A-Z]+/)*[A-Z]+ )?(/\S*)")
+MENTION = re.compile(r"((?:[A-Z]+/)*[A-Z]+ )?(/[A-Za-z0-9_.{}…/-]+)")
 FOREIGN = {"/api/v2/alerts"}  # Alertmanager's own API, named in the performance notes
 
 
@@ -28,7 +29,7 @@ def mentions() -> list[tuple[str, str | None, str]]:
     found: list[tuple[str, str | None, str]] = []
     for document in DOCUMENTS:
         prose = FENCED.sub("", document.read_text(encoding="utf-8"))
-        for span in CODE.findall(prose):
+        for _ticks, span in CODE.findall(prose):
             mention = MENTION.fullmatch(span.strip())
             if mention is None or mention.group(2) in FOREIGN:
                 continue
