@@ -35,8 +35,8 @@ def test_fire_list_show_ack_note_resolve_verify(cli, runtime) -> None:
                                  "alertname=DiskSpaceCritical", "--label", "service=storage", "--severity", "warning")
     listing = run(cli, "incident", "list")
     assert "triggered" in listing and "storage" in listing
-    run(cli, "incident", "ack", "1", "--as", "alice")
-    run(cli, "incident", "note", "1", "cleaned /var/log", "--as", "alice")
+    run(cli, "incident", "ack", "1")
+    run(cli, "incident", "note", "1", "cleaned /var/log")
     run(cli, "incident", "resolve", "1", "--reason", "space freed")
     shown = run(cli, "incident", "show", "1")
     assert "status resolved" in shown and "x2" in shown

@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from firebreak.cli.common import check_response, console, handle_errors, open_runtime, server_client
+from firebreak.cli.common import check_response, console, handle_errors, server_client
+from firebreak.cli.database import open_runtime
 from firebreak.flows.batcher import receive_in_transaction
 from firebreak.ingest.generic import parse_generic
 from firebreak.kernel.errors import InvalidInput

@@ -7,7 +7,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from firebreak.cli.common import check_response, console, handle_errors, open_runtime, server_client, unit_of_work
+from firebreak.cli.common import check_response, console, handle_errors, server_client
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.security import audit
 
 app = typer.Typer(help="The audit log of state-changing requests.", no_args_is_help=True)

@@ -1,23 +1,23 @@
-"""Shared CLI plumbing: opening the runtime, printing errors, talking to a server."""
+"""Shared CLI plumbing: printing, errors, talking to a server (light: no database layer).
+
+The database side (`open_runtime`, `unit_of_work`, who is acting) is in `cli/database.py`, so a
+command that talks to a server imports none of it.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
 import typer
+from rich import box
 from rich.console import Console
-from sqlalchemy.orm import Session
+from rich.table import Table
 
-from firebreak.db.migrate import upgrade
-from firebreak.db.session import transaction
 from firebreak.kernel.errors import ConfigError, FirebreakError
-from firebreak.kernel.settings import Settings
-from firebreak.runtime import Runtime
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -49,21 +49,6 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def open_runtime(*, migrate: bool = True) -> Runtime:
-    """The runtime for a CLI command, on the configured database (migrated unless told not to)."""
-    settings = Settings()
-    if migrate:
-        upgrade(settings.resolved_database_url())
-    return Runtime(settings)
-
-
-@contextmanager
-def unit_of_work(runtime: Runtime) -> Iterator[Session]:
-    """The CLI command owns the transaction."""
-    with transaction(runtime.session_factory) as session:
-        yield session
-
-
 def server_client() -> httpx.Client | None:
     """A client for a running server when FIREBREAK_SERVER is set (else the CLI uses the database)."""
     url = os.environ.get("FIREBREAK_SERVER")
@@ -83,3 +68,18 @@ def check_response(response: httpx.Response) -> Any:
             detail = response.text
         raise FirebreakError(f"server answered {response.status_code}: {detail}")
     return response.json()
+
+
+def readable_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, keep: Sequence[str] = ()) -> Table:
+    """A table that stays readable at 80 columns: `keep` columns (ids, slugs, names a later command
+    needs) are never cut or wrapped; the other columns wrap instead."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, header in enumerate(headers):
+        if header in keep:
+            widest = max([len(header), *(len(row[index]) for row in rows)])
+            table.add_column(header, no_wrap=True, min_width=widest)
+        else:
+            table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table

@@ -6,7 +6,8 @@ import json
 
 import typer
 
-from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, handle_errors
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.runbook.drills import results
 from firebreak.runbook.drills.catalog import DRILLS, find_drill
 from firebreak.runbook.drills.run import run_drill

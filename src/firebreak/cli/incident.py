@@ -1,25 +1,47 @@
-"""`firebreak incident`: list, show, ack, resolve, note, verify (server or database)."""
+"""`firebreak incident`: list, show, ack, resolve, transition, severity, role, note, timeline, verify.
+
+Each command works against a running server (FIREBREAK_SERVER + FIREBREAK_TOKEN, through
+`incident_api`) or on the database directly (`incident_db`, loaded only then: see `cli/lazy.py`).
+Both answer in the API's JSON shape; this module only reads options and prints.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Protocol
 
 import typer
-from rich.table import Table
 
-from firebreak.cli.common import check_response, console, handle_errors, open_runtime, server_client, unit_of_work
-from firebreak.flows.respond import acknowledge, change_status
-from firebreak.http.incident_views import detail, summaries
-from firebreak.incident import service, timeline
+from firebreak.cli.common import console, handle_errors, readable_table, server_client
+from firebreak.cli.incident_api import RemoteIncidents
+from firebreak.cli.lazy import load
 
 app = typer.Typer(help="Incidents.", no_args_is_help=True)
-ACTOR = typer.Option("cli", "--as", help="Name recorded as the actor (database mode)")
+ACTOR = typer.Option(None, "--as", help="Record the change under this name (admins only; recorded as "
+                     "'NAME (as set by ADMIN)')")
 
 
-def local_detail(incident_id: int) -> dict[str, Any]:
-    runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        return detail(session, runtime, service.get(session, incident_id=incident_id)).model_dump(mode="json")
+class Incidents(Protocol):
+    """What the commands need, from a server or from the database."""
+
+    def list(self, *, status: list[str], severity: list[str], services: list[str],
+             limit: int) -> list[dict[str, Any]]: ...
+    def detail(self, incident_id: int) -> dict[str, Any]: ...
+    def move(self, incident_id: int, target: str, reason: str | None) -> None: ...
+    def note(self, incident_id: int, text: str) -> None: ...
+    def severity(self, incident_id: int, severity: str, reason: str | None) -> dict[str, Any]: ...
+    def role(self, incident_id: int, role: str, assignee: str | None) -> None: ...
+    def timeline(self, incident_id: int) -> list[dict[str, Any]]: ...
+    def verify(self, incident_id: int) -> dict[str, Any]: ...
+
+
+def incidents(as_name: str | None = None) -> Incidents:
+    """The server's incidents when FIREBREAK_SERVER is set, else the database's."""
+    client = server_client()
+    if client is not None:
+        return RemoteIncidents(client, as_name=as_name)
+    local: Incidents = load("firebreak.cli.incident_db", "LocalIncidents")(as_name=as_name)
+    return local
 
 
 @app.command("list")
@@ -29,32 +51,23 @@ def list_cmd(status: list[str] = typer.Option(None, "--status", help="open or a 
              service_name: list[str] = typer.Option(None, "--service"),
              limit: int = typer.Option(50, "--limit")) -> None:
     """List incidents, newest first."""
-    client = server_client()
-    if client:
-        params: dict[str, Any] = {"status": status or [], "severity": severity or [],
-                                  "service": service_name or [], "limit": limit}
-        items = check_response(client.get("/api/v1/incidents", params=params))["items"]
-    else:
-        runtime = open_runtime()
-        with unit_of_work(runtime) as session:
-            severities = [runtime.severity_named(word) for word in severity] if severity else None
-            page = service.list_incidents(session, status=status, severity=severities, service=service_name,
-                                          limit=limit)
-            items = [item.model_dump(mode="json") for item in summaries(session, runtime, page.items)]
-    table = Table("ID", "Status", "Severity", "Service", "Alerts", "Opened", "Title")
-    for item in items:
-        table.add_row(str(item["id"]), item["status"], item["severity"] or "-", item["service"] or "-",
-                      f"{item['firing_count']}/{item['alert_count']}", item["created_at"][:19], item["title"])
-    console.print(table)
+    items = incidents().list(status=status or [], severity=severity or [], services=service_name or [],
+                             limit=limit)
+    if not items:
+        console.print("no incidents" + (" match" if status or severity or service_name else ""))
+        return
+    rows = [[str(i["id"]), i["status"], i["severity"] or "-", i["service"] or "-",
+             f"{i['firing_count']}/{i['alert_count']}", i["created_at"][:16].replace("T", " "), i["title"]]
+            for i in items]
+    console.print(readable_table(("ID", "Status", "Severity", "Service", "Alerts", "Opened (UTC)", "Title"), rows,
+                                 keep=("ID", "Status", "Severity", "Opened (UTC)")))
 
 
 @app.command("show")
 @handle_errors
 def show_cmd(incident_id: int) -> None:
     """Show one incident with its alerts and roles."""
-    client = server_client()
-    data = (check_response(client.get(f"/api/v1/incidents/{incident_id}")) if client
-            else local_detail(incident_id))
+    data = incidents().detail(incident_id)
     console.print(f"[bold]#{data['id']} {data['title']}[/]")
     console.print(f"status {data['status']}  severity {data['severity']}  service {data['service']}")
     for name, at in data["milestones"].items():
@@ -69,80 +82,99 @@ def show_cmd(incident_id: int) -> None:
     console.print(f"  next: {', '.join(data['allowed_transitions']) or '-'}")
 
 
-def move(incident_id: int, target: str, actor: str, reason: str | None) -> None:
-    client = server_client()
-    if client:
-        if target == "acknowledged":
-            check_response(client.post(f"/api/v1/incidents/{incident_id}/acknowledge"))
-        else:
-            check_response(client.post(f"/api/v1/incidents/{incident_id}/transition",
-                                       json={"status": target, "reason": reason}))
-    else:
-        runtime = open_runtime()
-        with unit_of_work(runtime) as session:
-            if target == "acknowledged":
-                acknowledge(session, incident_id=incident_id, actor=actor, now=runtime.clock.now(),
-                            hooks=runtime.hooks)
-            else:
-                incident = service.get(session, incident_id=incident_id, lock=True)
-                change_status(session, incident=incident, target=target, actor=actor,
-                              now=runtime.clock.now(), hooks=runtime.hooks, reason=reason)
+def move(incident_id: int, target: str, as_name: str | None, reason: str | None) -> None:
+    incidents(as_name).move(incident_id, target, reason)
     console.print(f"incident {incident_id} is {target}")
 
 
 @app.command("ack")
 @handle_errors
-def ack_cmd(incident_id: int, actor: str = ACTOR) -> None:
+def ack_cmd(incident_id: int, as_name: str = ACTOR) -> None:
     """Acknowledge an incident."""
-    move(incident_id, "acknowledged", actor, None)
+    move(incident_id, "acknowledged", as_name, None)
 
 
 @app.command("resolve")
 @handle_errors
-def resolve_cmd(incident_id: int, reason: str = typer.Option(None, "--reason"), actor: str = ACTOR) -> None:
+def resolve_cmd(incident_id: int, reason: str = typer.Option(None, "--reason"), as_name: str = ACTOR) -> None:
     """Resolve an incident."""
-    move(incident_id, "resolved", actor, reason)
+    move(incident_id, "resolved", as_name, reason)
 
 
 @app.command("transition")
 @handle_errors
 def transition_cmd(incident_id: int, status: str, reason: str = typer.Option(None, "--reason"),
-                   actor: str = ACTOR) -> None:
+                   as_name: str = ACTOR) -> None:
     """Move an incident to another lifecycle state."""
-    move(incident_id, status, actor, reason)
+    move(incident_id, status, as_name, reason)
+
+
+@app.command("severity")
+@handle_errors
+def severity_cmd(incident_id: int, severity: str = typer.Argument(..., help="A level of the severity scale"),
+                 reason: str = typer.Option(None, "--reason", help="Why (on the timeline)"),
+                 as_name: str = ACTOR) -> None:
+    """Change an incident's severity."""
+    data = incidents(as_name).severity(incident_id, severity, reason)
+    console.print(f"incident {incident_id} is {data['severity']}")
+
+
+@app.command("role")
+@handle_errors
+def role_cmd(incident_id: int,
+             role: str = typer.Argument(..., help="incident_commander, technical_lead, communications_lead, "
+                                        "on_call_engineer …"),
+             user: str = typer.Argument(None, help="Who takes the role (omit with --clear)"),
+             clear: bool = typer.Option(False, "--clear", help="Leave the role unassigned"),
+             as_name: str = ACTOR) -> None:
+    """Give a role on an incident to someone, or clear it."""
+    if clear == (user is not None):
+        raise typer.BadParameter("give USER, or --clear to leave the role unassigned", param_hint="USER")
+    incidents(as_name).role(incident_id, role, None if clear else user)
+    console.print(f"incident {incident_id}: {role} " + ("cleared" if clear else f"is {user}"))
 
 
 @app.command("note")
 @handle_errors
-def note_cmd(incident_id: int, text: str, actor: str = ACTOR) -> None:
+def note_cmd(incident_id: int, text: str, as_name: str = ACTOR) -> None:
     """Add a note to the timeline."""
-    client = server_client()
-    if client:
-        check_response(client.post(f"/api/v1/incidents/{incident_id}/notes", json={"text": text}))
-    else:
-        runtime = open_runtime()
-        with unit_of_work(runtime) as session:
-            incident = service.get(session, incident_id=incident_id, lock=True)
-            service.add_note(session, incident=incident, text=text, actor=actor, now=runtime.clock.now())
+    incidents(as_name).note(incident_id, text)
     console.print("note added")
+
+
+def summary(entry: dict[str, Any]) -> str:
+    """One line saying what a timeline entry records."""
+    data = entry.get("data") or {}
+    kind = entry["kind"]
+    if kind == "note":
+        return str(data.get("text", ""))
+    if kind in ("incident.status", "incident.severity"):
+        text = f"{data.get('from') or '-'} → {data.get('to')}"
+        extra = [str(data[k]) for k in ("rule", "reason") if data.get(k)]
+        return text + (f" ({', '.join(extra)})" if extra else "")
+    if kind == "incident.role":
+        return f"{data.get('role')}: {data.get('from') or '-'} → {data.get('to') or '-'}"
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@app.command("timeline")
+@handle_errors
+def timeline_cmd(incident_id: int) -> None:
+    """The incident's timeline, oldest first: who did what, when."""
+    entries = incidents().timeline(incident_id)
+    rows = [[str(e["seq"]), str(e["at"])[:19].replace("T", " "), e["kind"], e["actor"], summary(e)] for e in entries]
+    console.print(readable_table(("Seq", "At (UTC)", "Kind", "Actor", "What"), rows, keep=("Seq", "At (UTC)")))
+    console.print(f"{len(entries)} entries")
 
 
 @app.command("verify")
 @handle_errors
 def verify_cmd(incident_id: int) -> None:
     """Verify the timeline's hash chain; exit 1 if it was tampered with."""
-    client = server_client()
-    if client:
-        data = check_response(client.get(f"/api/v1/incidents/{incident_id}/timeline/verify"))
-        ok, count, problems = data["ok"], data["entries"], data["problems"]
-    else:
-        runtime = open_runtime()
-        with unit_of_work(runtime) as session:
-            verdict = timeline.verify(session, incident_id=incident_id)
-        ok, count, problems = verdict.ok, verdict.entries, list(verdict.problems)
-    if ok:
-        console.print(f"timeline of incident {incident_id} intact: {count} entries")
+    data = incidents().verify(incident_id)
+    if data["ok"]:
+        console.print(f"timeline of incident {incident_id} intact: {data['entries']} entries")
         return
-    for problem in problems:
+    for problem in data["problems"]:
         console.print(f"[red]{problem}[/]")
     raise typer.Exit(1)

@@ -1,30 +1,63 @@
-"""The `firebreak` command: one Typer app with a sub-command per area."""
+"""The `firebreak` command: one Typer app with a sub-command per area, each loaded when it runs.
+
+`COMMANDS` names every area with the module that implements it and its one-line help, so
+`firebreak --help` and `firebreak --version` import none of them (see `cli/lazy.py`).
+"""
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import typer
 
-from firebreak.cli import alert, audit, config, db, drill, incident, paging, runbook, serve, step, token, triage, user
+from firebreak.cli.lazy import Entry, lazy_group
 
-app = typer.Typer(help="Firebreak: self-hosted incident response.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-app.command("serve")(serve.serve)
-app.add_typer(db.app, name="db")
-app.add_typer(alert.app, name="alert")
-app.add_typer(incident.app, name="incident")
-app.add_typer(token.app, name="token")
-app.add_typer(user.app, name="user")
-app.add_typer(audit.app, name="audit")
-app.add_typer(runbook.app, name="runbook")
-app.add_typer(drill.app, name="drill")
-app.add_typer(step.app, name="step")
-app.add_typer(config.app, name="config")
-app.add_typer(triage.silence_app, name="silence")
-app.add_typer(triage.route_app, name="route")
-app.command("worker")(paging.worker)
-app.add_typer(paging.oncall_app, name="oncall")
-app.add_typer(paging.override_app, name="override")
-app.add_typer(paging.schedule_app, name="schedule")
+COMMANDS = {
+    "serve": Entry("firebreak.cli.serve", "serve",
+                   "Start Firebreak: migrate the database, then serve the API on the printed URL."),
+    "worker": Entry("firebreak.cli.paging", "worker",
+                    "Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."),
+    "db": Entry("firebreak.cli.db", "app", "Database migrations."),
+    "alert": Entry("firebreak.cli.alert", "app", "Alerts."),
+    "incident": Entry("firebreak.cli.incident", "app", "Incidents."),
+    "step": Entry("firebreak.cli.step", "app",
+                  "Runbook steps on an incident (needs FIREBREAK_SERVER and FIREBREAK_TOKEN)."),
+    "runbook": Entry("firebreak.cli.runbook", "app", "Runbooks: import Markdown, list, show, match alerts, lint."),
+    "drill": Entry("firebreak.cli.drill", "app",
+                   "Drills: create a real fault, let Firebreak run the runbook, check the fault is gone."),
+    "oncall": Entry("firebreak.cli.paging", "oncall_app", "Who is on call."),
+    "override": Entry("firebreak.cli.paging", "override_app", "Schedule overrides: someone covering for a while."),
+    "schedule": Entry("firebreak.cli.paging", "schedule_app", "Schedules: export as iCalendar, find gaps."),
+    "silence": Entry("firebreak.cli.triage", "silence_app", "Silences: mute matching alerts for a while."),
+    "route": Entry("firebreak.cli.triage", "route_app", "Routing."),
+    "config": Entry("firebreak.cli.config", "app", "Configuration file."),
+    "token": Entry("firebreak.cli.token", "app", "API tokens and ingest keys."),
+    "user": Entry("firebreak.cli.user", "app", "Console users (password sign-in)."),
+    "audit": Entry("firebreak.cli.audit", "app", "The audit log of state-changing requests."),
+}
+
+
+def installed_version() -> str:
+    try:
+        return version("firebreak")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"firebreak {installed_version()}")
+        raise typer.Exit()
+
+
+app = typer.Typer(cls=lazy_group(COMMANDS), help="Firebreak: self-hosted incident response.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+@app.callback()
+def root(_version: bool = typer.Option(False, "--version", callback=show_version, is_eager=True,
+                                       help="Print the installed version and exit.")) -> None:
+    """Firebreak: self-hosted incident response."""
 
 
 def main() -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from firebreak.cli.common import check_response, console, handle_errors, open_runtime, server_client, unit_of_work
+from firebreak.cli.common import check_response, console, handle_errors, server_client
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.escalate import override_store
 from firebreak.escalate.oncall import calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON

@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from firebreak.cli.common import console, fail, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, fail, handle_errors
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.kernel.errors import InvalidInput
 from firebreak.runbook import store
 from firebreak.runbook.importer import collect, import_paths

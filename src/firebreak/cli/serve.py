@@ -8,7 +8,8 @@ from pathlib import Path
 
 import typer
 
-from firebreak.cli.common import console, fail, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, fail, handle_errors
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.cli.listen import PortUnavailable, ReadyServer, bind, bound_port
 from firebreak.http.app import create_app
 from firebreak.http.server import server_config, tls_from, trusted_proxies

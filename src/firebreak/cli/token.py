@@ -7,7 +7,8 @@ from datetime import timedelta
 import typer
 from rich.table import Table
 
-from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, handle_errors
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.security import tokens
 
 app = typer.Typer(help="API tokens and ingest keys.", no_args_is_help=True)

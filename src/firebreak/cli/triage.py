@@ -10,14 +10,8 @@ import typer
 from rich.table import Table
 
 from firebreak.cli.alert import parse_pairs
-from firebreak.cli.common import (
-    check_response,
-    console,
-    handle_errors,
-    open_runtime,
-    server_client,
-    unit_of_work,
-)
+from firebreak.cli.common import check_response, console, handle_errors, server_client
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
 from firebreak.escalate.compile import urgency_for

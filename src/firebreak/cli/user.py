@@ -7,7 +7,8 @@ import secrets
 import typer
 from rich.table import Table
 
-from firebreak.cli.common import console, handle_errors, open_runtime, unit_of_work
+from firebreak.cli.common import console, handle_errors
+from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.security import users
 
 app = typer.Typer(help="Users who sign in with a password (API sessions).", no_args_is_help=True)

@@ -1,0 +1,89 @@
+"""`firebreak incident` on the database directly: the incident service, audited under who is acting.
+
+Loaded only when no server is configured (see `cli/lazy.py`). Answers have the API's JSON shape,
+so the commands print both modes alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from firebreak.cli.database import change, open_runtime, unit_of_work
+from firebreak.flows.respond import acknowledge, change_status
+from firebreak.http.schemas import TimelineEntryOut, incident_out
+from firebreak.incident import service, timeline
+from firebreak.incident.lifecycle import allowed_from
+from firebreak.kernel.errors import InvalidInput
+from firebreak.runtime import Runtime
+
+
+class LocalIncidents:
+    """Incidents in the configured database; each change is one transaction with its audit entry."""
+
+    def __init__(self, *, as_name: str | None = None) -> None:
+        self.as_name = as_name
+        self.runtime: Runtime = open_runtime()
+
+    def list(self, *, status: list[str], severity: list[str], services: list[str], limit: int) -> list[dict[str, Any]]:
+        with unit_of_work(self.runtime) as session:
+            page = service.list_incidents(session, status=status or None, severity=severity or None,
+                                          service=services or None, limit=limit)
+            return [incident_out(i, allowed=allowed_from(i.status)).model_dump(mode="json") for i in page.items]
+
+    def detail(self, incident_id: int) -> dict[str, Any]:
+        with unit_of_work(self.runtime) as session:
+            record = service.get(session, incident_id=incident_id)
+            out = incident_out(record, allowed=allowed_from(record.status),
+                               roles=service.roles(session, incident_id=incident_id),
+                               alerts=service.alerts_of(session, incident_id=incident_id),
+                               runbook=self.runtime.runbook_of(session, incident_id))
+            return out.model_dump(mode="json")
+
+    def move(self, incident_id: int, target: str, reason: str | None) -> None:
+        action = "incident ack" if target == "acknowledged" else "incident transition"
+        with change(self.runtime, action=action, target={"incident_id": incident_id, "status": target},
+                    as_name=self.as_name) as done:
+            if target == "acknowledged":
+                acknowledge(done.session, incident_id=incident_id, actor=done.actor, now=done.now,
+                            hooks=self.runtime.hooks)
+            else:
+                incident = service.get(done.session, incident_id=incident_id, lock=True)
+                change_status(done.session, incident=incident, target=target, actor=done.actor, now=done.now,
+                              hooks=self.runtime.hooks, reason=reason)
+
+    def note(self, incident_id: int, text: str) -> None:
+        with change(self.runtime, action="incident note", target={"incident_id": incident_id},
+                    as_name=self.as_name) as done:
+            incident = service.get(done.session, incident_id=incident_id, lock=True)
+            service.add_note(done.session, incident=incident, text=text, actor=done.actor, now=done.now)
+
+    def severity(self, incident_id: int, severity: str, reason: str | None) -> dict[str, Any]:
+        levels = self.runtime.severity_levels()
+        if levels and severity not in levels:
+            raise InvalidInput(f"unknown severity {severity!r}; the scale is {', '.join(levels)}", field="severity")
+        with change(self.runtime, action="incident severity", target={"incident_id": incident_id,
+                                                                      "severity": severity},
+                    as_name=self.as_name) as done:
+            incident = service.get(done.session, incident_id=incident_id, lock=True)
+            service.set_severity(done.session, incident=incident, severity=severity, actor=done.actor,
+                                 now=done.now, reason=reason)
+        return self.detail(incident_id)
+
+    def role(self, incident_id: int, role: str, assignee: str | None) -> None:
+        with change(self.runtime, action="incident role", target={"incident_id": incident_id, "role": role},
+                    as_name=self.as_name) as done:
+            incident = service.get(done.session, incident_id=incident_id, lock=True)
+            service.assign_role(done.session, incident=incident, role=role, assignee=assignee, actor=done.actor,
+                                now=done.now)
+
+    def timeline(self, incident_id: int) -> list[dict[str, Any]]:
+        with unit_of_work(self.runtime) as session:
+            service.get(session, incident_id=incident_id)
+            return [TimelineEntryOut.of(e).model_dump(mode="json")
+                    for e in timeline.entries(session, incident_id=incident_id)]
+
+    def verify(self, incident_id: int) -> dict[str, Any]:
+        with unit_of_work(self.runtime) as session:
+            verdict = timeline.verify(session, incident_id=incident_id)
+        return {"ok": verdict.ok, "entries": verdict.entries, "problems": list(verdict.problems)}
+
