@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from firebreak.cli.common import check_response, console, handle_errors, server_client
+from firebreak.cli.common import check_response, console, handle_errors, readable_table, server_client
 from firebreak.cli.database import open_runtime, unit_of_work
 from firebreak.security import audit
 
@@ -53,8 +52,7 @@ def list_cmd(limit: int = typer.Option(50, "--limit", min=1, max=1000),
             rows = [{"seq": r.seq, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
                      "client": r.client, "status": r.status, "outcome": r.outcome}
                     for r in audit.entries(session, limit=limit, actor=actor, outcome=outcome)]
-    table = Table("Seq", "At", "Actor", "Action", "From", "Status", "Outcome")
-    for row in rows:
-        table.add_row(str(row["seq"]), str(row["at"])[:19], row["actor"], row["action"], row["client"] or "-",
-                      str(row["status"]), row["outcome"])
-    console.print(table)
+    lines = [[str(row["seq"]), str(row["at"])[:19].replace("T", " "), row["actor"], row["action"],
+              row["client"] or "-", str(row["status"]), row["outcome"]] for row in rows]
+    console.print(readable_table(("Seq", "At (UTC)", "Actor", "Action", "From", "Status", "Outcome"), lines,
+                                 keep=("Seq", "At (UTC)", "Outcome")))

@@ -21,6 +21,9 @@ from firebreak.kernel.errors import ConfigError, FirebreakError
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+ACT_AS_HEADER = "X-Firebreak-As"
+AS_NAME = typer.Option(None, "--as", metavar="NAME",
+                       help="Record the change as 'NAME (as set by you)'; admins only")
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -49,13 +52,19 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def server_client() -> httpx.Client | None:
-    """A client for a running server when FIREBREAK_SERVER is set (else the CLI uses the database)."""
+def server_client(as_name: str | None = None) -> httpx.Client | None:
+    """A client for a running server when FIREBREAK_SERVER is set (else the CLI uses the database).
+
+    `as_name` (`--as`) asks the server to record the changes as "NAME (as set by ADMIN)"; the server
+    refuses it unless the token is an admin's.
+    """
     url = os.environ.get("FIREBREAK_SERVER")
     if not url:
         return None
-    token = os.environ.get("FIREBREAK_TOKEN", "")
-    return httpx.Client(base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    headers = {"Authorization": f"Bearer {os.environ.get('FIREBREAK_TOKEN', '')}"}
+    if as_name is not None:
+        headers[ACT_AS_HEADER] = as_name
+    return httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=30)
 
 
 def check_response(response: httpx.Response) -> Any:

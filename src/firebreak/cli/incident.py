@@ -11,14 +11,14 @@ import json
 from typing import Any, Protocol
 
 import typer
+from rich.padding import Padding
+from rich.text import Text
 
-from firebreak.cli.common import console, handle_errors, readable_table, server_client
+from firebreak.cli.common import AS_NAME, console, handle_errors, readable_table, server_client
 from firebreak.cli.incident_api import RemoteIncidents
 from firebreak.cli.lazy import load
 
 app = typer.Typer(help="Incidents.", no_args_is_help=True)
-ACTOR = typer.Option(None, "--as", help="Record the change under this name (admins only; recorded as "
-                     "'NAME (as set by ADMIN)')")
 
 
 class Incidents(Protocol):
@@ -37,9 +37,9 @@ class Incidents(Protocol):
 
 def incidents(as_name: str | None = None) -> Incidents:
     """The server's incidents when FIREBREAK_SERVER is set, else the database's."""
-    client = server_client()
+    client = server_client(as_name)
     if client is not None:
-        return RemoteIncidents(client, as_name=as_name)
+        return RemoteIncidents(client)
     local: Incidents = load("firebreak.cli.incident_db", "LocalIncidents")(as_name=as_name)
     return local
 
@@ -89,14 +89,14 @@ def move(incident_id: int, target: str, as_name: str | None, reason: str | None)
 
 @app.command("ack")
 @handle_errors
-def ack_cmd(incident_id: int, as_name: str = ACTOR) -> None:
+def ack_cmd(incident_id: int, as_name: str = AS_NAME) -> None:
     """Acknowledge an incident."""
     move(incident_id, "acknowledged", as_name, None)
 
 
 @app.command("resolve")
 @handle_errors
-def resolve_cmd(incident_id: int, reason: str = typer.Option(None, "--reason"), as_name: str = ACTOR) -> None:
+def resolve_cmd(incident_id: int, reason: str = typer.Option(None, "--reason"), as_name: str = AS_NAME) -> None:
     """Resolve an incident."""
     move(incident_id, "resolved", as_name, reason)
 
@@ -104,7 +104,7 @@ def resolve_cmd(incident_id: int, reason: str = typer.Option(None, "--reason"), 
 @app.command("transition")
 @handle_errors
 def transition_cmd(incident_id: int, status: str, reason: str = typer.Option(None, "--reason"),
-                   as_name: str = ACTOR) -> None:
+                   as_name: str = AS_NAME) -> None:
     """Move an incident to another lifecycle state."""
     move(incident_id, status, as_name, reason)
 
@@ -113,7 +113,7 @@ def transition_cmd(incident_id: int, status: str, reason: str = typer.Option(Non
 @handle_errors
 def severity_cmd(incident_id: int, severity: str = typer.Argument(..., help="A level of the severity scale"),
                  reason: str = typer.Option(None, "--reason", help="Why (on the timeline)"),
-                 as_name: str = ACTOR) -> None:
+                 as_name: str = AS_NAME) -> None:
     """Change an incident's severity."""
     data = incidents(as_name).severity(incident_id, severity, reason)
     console.print(f"incident {incident_id} is {data['severity']}")
@@ -126,7 +126,7 @@ def role_cmd(incident_id: int,
                                         "on_call_engineer …"),
              user: str = typer.Argument(None, help="Who takes the role (omit with --clear)"),
              clear: bool = typer.Option(False, "--clear", help="Leave the role unassigned"),
-             as_name: str = ACTOR) -> None:
+             as_name: str = AS_NAME) -> None:
     """Give a role on an incident to someone, or clear it."""
     if clear == (user is not None):
         raise typer.BadParameter("give USER, or --clear to leave the role unassigned", param_hint="USER")
@@ -136,14 +136,14 @@ def role_cmd(incident_id: int,
 
 @app.command("note")
 @handle_errors
-def note_cmd(incident_id: int, text: str, as_name: str = ACTOR) -> None:
+def note_cmd(incident_id: int, text: str, as_name: str = AS_NAME) -> None:
     """Add a note to the timeline."""
     incidents(as_name).note(incident_id, text)
     console.print("note added")
 
 
 def summary(entry: dict[str, Any]) -> str:
-    """One line saying what a timeline entry records."""
+    """What a timeline entry records, in a few words."""
     data = entry.get("data") or {}
     kind = entry["kind"]
     if kind == "note":
@@ -154,7 +154,16 @@ def summary(entry: dict[str, Any]) -> str:
         return text + (f" ({', '.join(extra)})" if extra else "")
     if kind == "incident.role":
         return f"{data.get('role')}: {data.get('from') or '-'} → {data.get('to') or '-'}"
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    shown = sorted((k, v) for k, v in data.items() if v not in (None, "", [], {}))
+    return "  ".join(f"{key}={compact(value)}" for key, value in shown)
+
+
+def compact(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(compact(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return str(value)
 
 
 @app.command("timeline")
@@ -162,8 +171,13 @@ def summary(entry: dict[str, Any]) -> str:
 def timeline_cmd(incident_id: int) -> None:
     """The incident's timeline, oldest first: who did what, when."""
     entries = incidents().timeline(incident_id)
-    rows = [[str(e["seq"]), str(e["at"])[:19].replace("T", " "), e["kind"], e["actor"], summary(e)] for e in entries]
-    console.print(readable_table(("Seq", "At (UTC)", "Kind", "Actor", "What"), rows, keep=("Seq", "At (UTC)")))
+    for entry in entries:
+        when = str(entry["at"])[:19].replace("T", " ")
+        console.print(f"[bold]{entry['seq']:>3}[/] {when}  {entry['kind']}  [dim]by[/] {entry['actor']}",
+                      highlight=False)
+        what = summary(entry)
+        if what:
+            console.print(Padding(Text(what), (0, 0, 0, 4)), soft_wrap=False)
     console.print(f"{len(entries)} entries")
 
 

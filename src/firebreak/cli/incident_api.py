@@ -11,16 +11,12 @@ import httpx
 
 from firebreak.cli.common import check_response
 
-ACT_AS_HEADER = "X-Firebreak-As"
-
 
 class RemoteIncidents:
     """Incidents through the server's API; the server checks roles and writes the audit log."""
 
-    def __init__(self, client: httpx.Client, *, as_name: str | None = None) -> None:
+    def __init__(self, client: httpx.Client) -> None:
         self.client = client
-        if as_name is not None:
-            client.headers[ACT_AS_HEADER] = as_name
 
     def list(self, *, status: list[str], severity: list[str], services: list[str], limit: int) -> list[dict[str, Any]]:
         params = {"status": status, "severity": severity, "service": services, "limit": limit}

@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 import typer
 
+from firebreak import __version__
 from firebreak.cli.lazy import Entry, lazy_group
 
 COMMANDS = {
@@ -37,16 +36,9 @@ COMMANDS = {
 }
 
 
-def installed_version() -> str:
-    try:
-        return version("firebreak")
-    except PackageNotFoundError:
-        return "unknown (not installed)"
-
-
 def show_version(value: bool) -> None:
     if value:
-        typer.echo(f"firebreak {installed_version()}")
+        typer.echo(f"firebreak {__version__}")
         raise typer.Exit()
 
 

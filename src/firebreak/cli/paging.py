@@ -12,8 +12,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from firebreak.cli.common import check_response, console, handle_errors, server_client
-from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, server_client
+from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.escalate import override_store
 from firebreak.escalate.oncall import calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON
@@ -24,7 +24,6 @@ from firebreak.kernel.errors import InvalidInput
 oncall_app = typer.Typer(help="Who is on call.", invoke_without_command=True)
 override_app = typer.Typer(help="Schedule overrides: someone covering for a while.", no_args_is_help=True)
 schedule_app = typer.Typer(help="Schedules: export as iCalendar, find gaps.", no_args_is_help=True)
-ACTOR = typer.Option("cli", "--as", help="Name recorded as the creator (database mode)")
 
 
 def parse_moment(text: str | None, option: str) -> datetime | None:
@@ -87,22 +86,23 @@ def override_add(schedule: str = typer.Option(..., "--schedule", help="Schedule 
                  end: str = typer.Option(..., "--end", help="ISO 8601 end"),
                  replaces: str = typer.Option(None, "--replaces", help="Cover only this person's turns"),
                  reason: str = typer.Option("", "--reason"),
-                 actor: str = ACTOR) -> None:
+                 as_name: str = AS_NAME) -> None:
     """Add an override: USER is on call for SCHEDULE from START to END."""
     begin, finish = parse_moment(start, "--start"), parse_moment(end, "--end")
     body = {"schedule": schedule, "user": user, "start": begin.isoformat() if begin else None,
             "end": finish.isoformat() if finish else None, "replaces": replaces, "reason": reason}
-    client = server_client()
+    client = server_client(as_name)
     if client:
         created = check_response(client.post("/api/v1/overrides", json=body))
         number = created["id"]
     else:
         runtime = open_runtime()
-        with unit_of_work(runtime) as session:
+        with change(runtime, action="override add", target={"schedule": schedule, "user": user},
+                    as_name=as_name) as done:
             assert begin is not None and finish is not None
-            record = override_store.create(session, directory=runtime.paging.directory(), schedule=schedule,
+            record = override_store.create(done.session, directory=runtime.paging.directory(), schedule=schedule,
                                            user=user, starts_at=begin, ends_at=finish, replaces=replaces,
-                                           reason=reason, actor=actor, now=runtime.clock.now())
+                                           reason=reason, actor=done.actor, now=done.now)
             number = record.id
     console.print(f"override {number}: {user} covers {schedule}"
                   f"{' for ' + replaces if replaces else ''} from {moment_text(begin)} to {moment_text(finish)} UTC")
@@ -143,8 +143,8 @@ def override_delete(override_id: int) -> None:
             check_response(response)
     else:
         runtime = open_runtime()
-        with unit_of_work(runtime) as session:
-            override_store.delete(session, override_id=override_id)
+        with change(runtime, action="override delete", target={"override_id": override_id}) as done:
+            override_store.delete(done.session, override_id=override_id)
     console.print(f"override {override_id} deleted")
 
 

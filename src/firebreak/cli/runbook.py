@@ -7,11 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.markup import escape
+from rich.padding import Padding
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.text import Text
 
-from firebreak.cli.common import console, fail, handle_errors
-from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.common import AS_NAME, console, fail, handle_errors
+from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.kernel.errors import InvalidInput
 from firebreak.runbook import store
 from firebreak.runbook.importer import collect, import_paths
@@ -37,7 +39,7 @@ def parse_labels(pairs: list[str]) -> dict[str, str]:
 @handle_errors
 def import_cmd(paths: list[Path] = typer.Argument(..., help="Markdown files or folders"),
                base_url: str = typer.Option(None, "--base-url", help="URL the folder is published at"),
-               actor: str = typer.Option("cli", "--as", help="Name recorded as the importer")) -> None:
+               as_name: str = AS_NAME) -> None:
     """Import Markdown runbooks as they are; re-importing updates by slug and keeps history."""
     total = len(collect(paths))
     with Progress(TextColumn("[bold]importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -50,8 +52,8 @@ def import_cmd(paths: list[Path] = typer.Argument(..., help="Markdown files or f
         runbooks = import_paths(paths, base_url=base_url, progress=advance)
     runtime = open_runtime()
     try:
-        with unit_of_work(runtime) as session:
-            report = store.save_runbooks(session, runbooks=runbooks, now=runtime.clock.now(), actor=actor)
+        with change(runtime, action="runbook import", target={"files": total}, as_name=as_name) as done:
+            report = store.save_runbooks(done.session, runbooks=runbooks, now=done.now, actor=done.actor)
     finally:
         runtime.close()
     scenarios = sum(1 for r in runbooks if r.kind == "scenario")
@@ -72,11 +74,13 @@ def list_cmd(kind: str = typer.Option(None, "--kind", help="scenario or process"
             page = store.list_runbooks(session, kind=kind, query=query, limit=limit)
     finally:
         runtime.close()
-    table = Table("Slug", "Kind", "Title", "Alerts", "Commands", "Source")
+    # One runbook per entry: the slug (what `runbook show` takes) alone on its line, never cut;
+    # the rest wraps beneath it, so the list stays readable in 80 columns whatever the slug's length.
     for runbook in page.items:
-        table.add_row(runbook.slug, runbook.kind, runbook.title, ", ".join(runbook.alert_names) or "-",
-                      str(len(runbook.commands)), f"{runbook.source_path}:{runbook.line}")
-    console.print(table)
+        console.print(f"[bold]{escape(runbook.slug)}[/]", highlight=False, soft_wrap=True)
+        details = (f"{runbook.kind} · {runbook.title} · alerts: {', '.join(runbook.alert_names) or '-'} · "
+                   f"{len(runbook.commands)} commands · {runbook.source_path}:{runbook.line}")
+        console.print(Padding(Text(details), (0, 0, 0, 4)), soft_wrap=False)
     console.print(f"{page.total} runbooks")
 
 

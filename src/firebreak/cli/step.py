@@ -43,8 +43,13 @@ def show(step: dict[str, object]) -> None:
 def list_steps(incident: int = typer.Argument(..., help="Incident id")) -> None:
     """The incident's steps with their status and output."""
     with client() as http:
-        for step in check_response(http.get(f"/api/v1/incidents/{incident}/steps")):
-            show(step)
+        steps = check_response(http.get(f"/api/v1/incidents/{incident}/steps"))
+    if not steps:
+        console.print(f"incident {incident} has no steps yet: request one with "
+                      f"`firebreak step run {incident} COMMAND` (see `firebreak runbook show SLUG`)", highlight=False)
+        return
+    for step in steps:
+        show(step)
 
 
 @app.command("run")

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from firebreak.cli.common import console, handle_errors
-from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.security import tokens
 
 app = typer.Typer(help="API tokens and ingest keys.", no_args_is_help=True)
@@ -22,8 +22,8 @@ def create_cmd(name: str = typer.Option(..., "--name"),
     """Create a token and print it once."""
     runtime = open_runtime()
     now = runtime.clock.now()
-    with unit_of_work(runtime) as session:
-        new = tokens.create_token(session, name=name, role=role, now=now,
+    with change(runtime, action="token create", target={"name": name, "role": role}) as done:
+        new = tokens.create_token(done.session, name=name, role=role, now=now,
                                   expires_at=now + timedelta(days=days) if days else None)
     console.print(f"{new.role} token {new.name!r} (shown once, store it now):")
     print(new.secret)
@@ -48,6 +48,6 @@ def list_cmd() -> None:
 def revoke_cmd(name: str) -> None:
     """Revoke a token by name."""
     runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        tokens.revoke_token(session, name=name, now=runtime.clock.now())
+    with change(runtime, action="token revoke", target={"name": name}) as done:
+        tokens.revoke_token(done.session, name=name, now=done.now)
     console.print(f"token {name!r} revoked")

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from firebreak.cli.alert import parse_pairs
-from firebreak.cli.common import check_response, console, handle_errors, server_client
-from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, server_client
+from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
 from firebreak.escalate.compile import urgency_for
@@ -53,11 +53,13 @@ def add_cmd(matchers: list[str] = typer.Argument(..., help='Matchers, e.g. servi
             duration: str = typer.Option("1h", "--duration", help="How long, e.g. 30m, 2h, 1d"),
             comment: str = typer.Option(..., "--comment", help="Why (shown to everyone)"),
             start: str = typer.Option(None, "--start", help="ISO 8601 start (default now)"),
-            author: str = typer.Option("cli", "--author", help="Author recorded (database mode)")) -> None:
+            author: str = typer.Option(None, "--author", help="Whose silence it is, warned before it ends "
+                                       "(a user's handle; default: you)"),
+            as_name: str = AS_NAME) -> None:
     """Create a silence."""
     length = positive_duration(duration, field="--duration")
     begins = _moment(start, "--start")
-    client = server_client()
+    client = server_client(as_name)
     if client:
         body: dict[str, Any] = {"matchers": matchers, "duration": duration, "comment": comment}
         if begins is not None:
@@ -65,12 +67,13 @@ def add_cmd(matchers: list[str] = typer.Argument(..., help='Matchers, e.g. servi
         item = check_response(client.post("/api/v1/silences", json=body))
     else:
         runtime = open_runtime()
-        now = runtime.clock.now()
-        with unit_of_work(runtime) as session:
-            first = begins or now
-            record = silences_store.create(session=session, matchers=matchers, starts_at=first,
-                                           ends_at=first + length, created_by=author, comment=comment, now=now)
-            item = SilenceOut.of(record, now).model_dump(mode="json")
+        with change(runtime, action="silence add", target={"matchers": ", ".join(matchers)},
+                    as_name=as_name) as done:
+            first = begins or done.now
+            record = silences_store.create(session=done.session, matchers=matchers, starts_at=first,
+                                           ends_at=first + length, created_by=author or done.actor,
+                                           comment=comment, now=done.now)
+            item = SilenceOut.of(record, done.now).model_dump(mode="json")
     console.print(f"silence {item['id']} {item['state']} until {item['ends_at']}", highlight=False)
 
 
@@ -95,17 +98,16 @@ def list_cmd(state: str = typer.Option("active", "--state", help="active, pendin
 @silence_app.command("expire")
 @handle_errors
 def expire_cmd(silence_id: str = typer.Argument(..., help="The silence to end now"),
-               author: str = typer.Option("cli", "--as", help="Who expires it (database mode)")) -> None:
+               as_name: str = AS_NAME) -> None:
     """End a silence now."""
-    client = server_client()
+    client = server_client(as_name)
     if client:
         item = check_response(client.delete(f"/api/v1/silences/{silence_id}"))
     else:
         runtime = open_runtime()
-        now = runtime.clock.now()
-        with unit_of_work(runtime) as session:
-            record = silences_store.expire(session=session, silence_id=silence_id, now=now, by=author)
-            item = SilenceOut.of(record, now).model_dump(mode="json")
+        with change(runtime, action="silence expire", target={"silence_id": silence_id}, as_name=as_name) as done:
+            record = silences_store.expire(session=done.session, silence_id=silence_id, now=done.now, by=done.actor)
+            item = SilenceOut.of(record, done.now).model_dump(mode="json")
     console.print(f"silence {item['id']} expired at {item['ends_at']}", highlight=False)
 
 

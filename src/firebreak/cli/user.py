@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from firebreak.cli.common import console, handle_errors
-from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.security import users
 
 app = typer.Typer(help="Users who sign in with a password (API sessions).", no_args_is_help=True)
@@ -30,8 +30,8 @@ def create_cmd(name: str = typer.Option(..., "--name"),
     """Create a user; without --password-stdin a password is generated and printed once."""
     password, generated = read_password(password_stdin)
     runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        users.create_user(session, name=name, role=role, password=password, now=runtime.clock.now())
+    with change(runtime, action="user create", target={"name": name, "role": role}) as done:
+        users.create_user(done.session, name=name, role=role, password=password, now=done.now)
     console.print(f"{role} user {name!r} created")
     if generated:
         console.print("password (shown once, store it now):")
@@ -44,8 +44,8 @@ def password_cmd(name: str, password_stdin: bool = PASSWORD) -> None:
     """Set a new password (ends the user's sessions); generated and printed once unless given."""
     password, generated = read_password(password_stdin)
     runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        users.set_password(session, name=name, password=password, now=runtime.clock.now())
+    with change(runtime, action="user password", target={"name": name}) as done:
+        users.set_password(done.session, name=name, password=password, now=done.now)
     console.print(f"password of {name!r} changed; their sessions have ended")
     if generated:
         print(password)
@@ -56,8 +56,8 @@ def password_cmd(name: str, password_stdin: bool = PASSWORD) -> None:
 def disable_cmd(name: str) -> None:
     """Disable a user and end their sessions."""
     runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        users.disable_user(session, name=name, now=runtime.clock.now())
+    with change(runtime, action="user disable", target={"name": name}) as done:
+        users.disable_user(done.session, name=name, now=done.now)
     console.print(f"user {name!r} disabled")
 
 
@@ -66,8 +66,8 @@ def disable_cmd(name: str) -> None:
 def enable_cmd(name: str) -> None:
     """Enable a disabled user again."""
     runtime = open_runtime()
-    with unit_of_work(runtime) as session:
-        users.enable_user(session, name=name)
+    with change(runtime, action="user enable", target={"name": name}) as done:
+        users.enable_user(done.session, name=name)
     console.print(f"user {name!r} enabled")
 
 

@@ -6,6 +6,7 @@ anyone (health, the public status page, sign-in, and ingest that carries its key
 `declared_access(route)` reads that declaration back; a test holds every route to it.
 
 Callers authenticate with `Authorization: Bearer <token>` or with the console session cookie;
+an admin may add `X-Firebreak-As: NAME` to record the request's changes as "NAME (as set by ADMIN)".
 a cookie-authenticated request that changes something must also carry the session's CSRF token
 in the `X-CSRF-Token` header, or come from a page of this site (Origin / Sec-Fetch-Site).
 """
@@ -31,10 +32,12 @@ from firebreak.kernel.errors import PermissionDenied, Unauthenticated
 from firebreak.runtime import Runtime
 from firebreak.security import sessions, tokens
 from firebreak.security.guards import Guards
-from firebreak.security.roles import Principal, Role, has_role
+from firebreak.security.roles import Principal, Role, acting_as, has_role
 
 SESSION_COOKIE = "firebreak_session"
 CSRF_HEADER = "X-CSRF-Token"
+# An admin records a change under another name ("NAME (as set by ADMIN)"); anyone else is refused.
+ACT_AS_HEADER = "X-Firebreak-As"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ACCESS_ATTRIBUTE = "firebreak_access"
 # Strictest first: a route that depends on several requirements needs the strictest one.
@@ -130,6 +133,17 @@ def authenticate_request(request: Request, runtime: Runtime) -> Principal:
         raise PermissionDenied(f"a signed-in session must send its CSRF token in the {CSRF_HEADER} header "
                                "(or come from a page of this site) to change anything")
     request.state.principal = principal
+    acting = request.headers.get(ACT_AS_HEADER)
+    if acting is not None:
+        principal = acting_as(principal, acting)
+        request.state.principal = principal
+    return principal
+
+
+def in_own_name(principal: Principal, what: str) -> Principal:
+    """Refuse `what` when the caller acts as someone else (runbook steps keep the two-person rule honest)."""
+    if principal.set_by is not None:
+        raise PermissionDenied(f"{what} under your own name, not as someone else ({ACT_AS_HEADER})")
     return principal
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from firebreak.db.models.execution import StepRunRecord
 from firebreak.db.session import transaction
-from firebreak.http.deps import Responder, RuntimeDep, Viewer
+from firebreak.http.deps import Responder, RuntimeDep, Viewer, in_own_name
 from firebreak.http.problems import problem
 from firebreak.incident import service as incidents
 from firebreak.kernel.redact import redact
@@ -167,6 +167,7 @@ def refusal(status: int, title: str, step: StepRunRecord) -> JSONResponse:
              responses={200: {"model": DryRunOut}}, response_model_by_alias=True)
 def request_run(incident_id: Id, body: StepIn, runtime: RuntimeDep, caller: Responder) -> Any:
     """Request a step; read-only steps run at once, others wait for approval. `dry_run` shows the command."""
+    in_own_name(caller, "steps are requested")
     with transaction(runtime.session_factory) as session:
         made = request_step(session, incident_id=incident_id, command_index=body.command, requester=caller,
                             now=runtime.clock.now(), variables=runtime.execution.variables,
@@ -216,6 +217,7 @@ def dry_run_out(slug: str, index: int, made: Any) -> DryRunOut:
 @router.post("/steps/{step_id}/approve", response_model=StepOut, response_model_by_alias=True)
 def approve(step_id: Id, runtime: RuntimeDep, caller: Responder, wait: bool = True) -> Any:
     """Approve a step; it runs once it has the approvals its class needs."""
+    in_own_name(caller, "steps are approved")
     with transaction(runtime.session_factory) as session:
         step = store.get(session, step_id=step_id)
         service_vars = runtime.execution.variables(incidents.get(session, incident_id=step.incident_id).service)
