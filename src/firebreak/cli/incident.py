@@ -22,8 +22,10 @@ app = typer.Typer(help="Incidents.", no_args_is_help=True)
 
 
 class Incidents(Protocol):
-    """What the commands need, from a server or from the database."""
+    """What the commands need, from a server or from the database (closed when the command ends)."""
 
+    def __enter__(self) -> Incidents: ...
+    def __exit__(self, *exc: object) -> None: ...
     def list(self, *, status: list[str], severity: list[str], services: list[str],
              limit: int) -> list[dict[str, Any]]: ...
     def detail(self, incident_id: int) -> dict[str, Any]: ...
@@ -51,7 +53,8 @@ def list_cmd(status: list[str] = typer.Option(None, "--status", help="open or a 
              service_name: list[str] = typer.Option(None, "--service"),
              limit: int = typer.Option(50, "--limit")) -> None:
     """List incidents, newest first."""
-    items = incidents().list(status=status or [], severity=severity or [], services=service_name or [],
+    with incidents() as backend:
+        items = backend.list(status=status or [], severity=severity or [], services=service_name or [],
                              limit=limit)
     if not items:
         console.print("no incidents" + (" match" if status or severity or service_name else ""))
@@ -67,7 +70,8 @@ def list_cmd(status: list[str] = typer.Option(None, "--status", help="open or a 
 @handle_errors
 def show_cmd(incident_id: int) -> None:
     """Show one incident with its alerts and roles."""
-    data = incidents().detail(incident_id)
+    with incidents() as backend:
+        data = backend.detail(incident_id)
     console.print(f"[bold]#{data['id']} {data['title']}[/]")
     console.print(f"status {data['status']}  severity {data['severity']}  service {data['service']}")
     for name, at in data["milestones"].items():
@@ -83,7 +87,8 @@ def show_cmd(incident_id: int) -> None:
 
 
 def move(incident_id: int, target: str, as_name: str | None, reason: str | None) -> None:
-    incidents(as_name).move(incident_id, target, reason)
+    with incidents(as_name) as backend:
+        backend.move(incident_id, target, reason)
     console.print(f"incident {incident_id} is {target}")
 
 
@@ -115,7 +120,8 @@ def severity_cmd(incident_id: int, severity: str = typer.Argument(..., help="A l
                  reason: str = typer.Option(None, "--reason", help="Why (on the timeline)"),
                  as_name: str = AS_NAME) -> None:
     """Change an incident's severity."""
-    data = incidents(as_name).severity(incident_id, severity, reason)
+    with incidents(as_name) as backend:
+        data = backend.severity(incident_id, severity, reason)
     console.print(f"incident {incident_id} is {data['severity']}")
 
 
@@ -130,7 +136,8 @@ def role_cmd(incident_id: int,
     """Give a role on an incident to someone, or clear it."""
     if clear == (user is not None):
         raise typer.BadParameter("give USER, or --clear to leave the role unassigned", param_hint="USER")
-    incidents(as_name).role(incident_id, role, None if clear else user)
+    with incidents(as_name) as backend:
+        backend.role(incident_id, role, None if clear else user)
     console.print(f"incident {incident_id}: {role} " + ("cleared" if clear else f"is {user}"))
 
 
@@ -138,7 +145,8 @@ def role_cmd(incident_id: int,
 @handle_errors
 def note_cmd(incident_id: int, text: str, as_name: str = AS_NAME) -> None:
     """Add a note to the timeline."""
-    incidents(as_name).note(incident_id, text)
+    with incidents(as_name) as backend:
+        backend.note(incident_id, text)
     console.print("note added")
 
 
@@ -170,7 +178,8 @@ def compact(value: Any) -> str:
 @handle_errors
 def timeline_cmd(incident_id: int) -> None:
     """The incident's timeline, oldest first: who did what, when."""
-    entries = incidents().timeline(incident_id)
+    with incidents() as backend:
+        entries = backend.timeline(incident_id)
     for entry in entries:
         when = str(entry["at"])[:19].replace("T", " ")
         console.print(f"[bold]{entry['seq']:>3}[/] {when}  {entry['kind']}  [dim]by[/] {entry['actor']}",
@@ -185,7 +194,8 @@ def timeline_cmd(incident_id: int) -> None:
 @handle_errors
 def verify_cmd(incident_id: int) -> None:
     """Verify the timeline's hash chain; exit 1 if it was tampered with."""
-    data = incidents().verify(incident_id)
+    with incidents() as backend:
+        data = backend.verify(incident_id)
     if data["ok"]:
         console.print(f"timeline of incident {incident_id} intact: {data['entries']} entries")
         return

@@ -18,6 +18,12 @@ class RemoteIncidents:
     def __init__(self, client: httpx.Client) -> None:
         self.client = client
 
+    def __enter__(self) -> RemoteIncidents:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
     def list(self, *, status: list[str], severity: list[str], services: list[str], limit: int) -> list[dict[str, Any]]:
         params = {"status": status, "severity": severity, "service": services, "limit": limit}
         return check_response(self.client.get("/api/v1/incidents", params=params))["items"]

@@ -24,6 +24,12 @@ class LocalIncidents:
         self.as_name = as_name
         self.runtime: Runtime = open_runtime()
 
+    def __enter__(self) -> LocalIncidents:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.runtime.close()
+
     def list(self, *, status: list[str], severity: list[str], services: list[str], limit: int) -> list[dict[str, Any]]:
         with unit_of_work(self.runtime) as session:
             page = service.list_incidents(session, status=status or None, severity=severity or None,
