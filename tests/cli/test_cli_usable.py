@@ -151,3 +151,14 @@ def test_lists_keep_slugs_whole_at_80_columns(cli: CliRunner) -> None:
     incidents = run(cli, "incident", "list")
     assert max(len(line) for line in incidents.splitlines()) <= 80
     assert "triggered" in incidents and "SEV4" in incidents
+
+
+def test_silence_ids_stay_whole_at_80_columns(cli: CliRunner) -> None:
+    out = run(cli, "silence", "add", 'service="checkout-payments-gateway"', 'alertname=~"Disk.*|Inode.*"',
+              "--comment", "swapping the disks of the primary and both replicas")
+    silence_id = out.split()[1]
+    assert len(silence_id) >= 32
+    listing = run(cli, "silence", "list")
+    assert silence_id in listing
+    assert max(len(line) for line in listing.splitlines()) <= 80
+    assert "expired" in run(cli, "silence", "expire", silence_id)

@@ -128,8 +128,8 @@ def severity_cmd(incident_id: int, severity: str = typer.Argument(..., help="A l
 @app.command("role")
 @handle_errors
 def role_cmd(incident_id: int,
-             role: str = typer.Argument(..., help="incident_commander, technical_lead, communications_lead, "
-                                        "on_call_engineer …"),
+             role: str = typer.Argument(..., help="incident_commander, technical_lead, communications_lead or "
+                                        "on_call_engineer"),
              user: str = typer.Argument(None, help="Who takes the role (omit with --clear)"),
              clear: bool = typer.Option(False, "--clear", help="Leave the role unassigned"),
              as_name: str = AS_NAME) -> None:

@@ -10,9 +10,8 @@ from types import FrameType
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, server_client
+from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, readable_table, server_client
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.escalate import override_store
 from firebreak.escalate.oncall import calendar, schedule_named, who_is_on_call
@@ -62,12 +61,11 @@ def oncall(ctx: typer.Context,
         runtime = open_runtime()
         with unit_of_work(runtime) as session:
             answer = local_on_call(runtime, session, moment, schedule)
-    table = Table("Schedule", "On call", "Name", "Until (UTC)", "Why")
-    for item in answer["on_call"]:
-        table.add_row(item["schedule"], item["user"] or "[red]nobody[/]", item["name"] or "-",
-                      moment_text(item["until"]), item["reason"] or "gap")
+    rows = [[item["schedule"], item["user"] or "[red]nobody[/]", item["name"] or "-", moment_text(item["until"]),
+             item["reason"] or "gap"] for item in answer["on_call"]]
     console.print(f"on call at {moment_text(answer['at'])} UTC")
-    console.print(table)
+    console.print(readable_table(("Schedule", "On call", "Name", "Until (UTC)", "Why"), rows,
+                                 keep=("Schedule", "On call", "Until (UTC)")))
 
 
 def local_on_call(runtime: Any, session: Any, moment: datetime | None, schedule: str | None) -> dict[str, Any]:
@@ -126,10 +124,10 @@ def override_list(schedule: str = typer.Option(None, "--schedule"),
             since = None if include_past else runtime.clock.now()
             rows = [(r.id, r.schedule, r.user_handle, r.replaces, r.starts_at, r.ends_at, r.reason)
                     for r in override_store.listing(session, schedule=schedule, ending_after=since)]
-    table = Table("ID", "Schedule", "User", "Replaces", "Start (UTC)", "End (UTC)", "Reason")
-    for number, name, user, replaces, begin, finish, reason in rows:
-        table.add_row(str(number), name, user, replaces or "anyone", moment_text(begin), moment_text(finish), reason)
-    console.print(table)
+    lines = [[str(number), name, user, replaces or "anyone", moment_text(begin), moment_text(finish), reason]
+             for number, name, user, replaces, begin, finish, reason in rows]
+    console.print(readable_table(("ID", "Schedule", "User", "Replaces", "Start (UTC)", "End (UTC)", "Reason"), lines,
+                                 keep=("ID", "Start (UTC)", "End (UTC)")))
 
 
 @override_app.command("delete")

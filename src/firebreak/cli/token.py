@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import typer
-from rich.table import Table
 
-from firebreak.cli.common import console, handle_errors
+from firebreak.cli.common import console, handle_errors, readable_table
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.security import tokens
 
@@ -36,11 +35,9 @@ def list_cmd() -> None:
     runtime = open_runtime()
     with unit_of_work(runtime) as session:
         rows = tokens.list_tokens(session)
-        table = Table("Name", "Role", "Prefix", "Created", "Expires", "Revoked")
-        for row in rows:
-            table.add_row(row.name, row.role, row.prefix + "…", str(row.created_at)[:19],
-                          str(row.expires_at or "-")[:19], str(row.revoked_at or "-")[:19])
-    console.print(table)
+        lines = [[row.name, row.role, row.prefix + "…", str(row.created_at)[:16], str(row.expires_at or "-")[:16],
+                  str(row.revoked_at or "-")[:16]] for row in rows]
+    console.print(readable_table(("Name", "Role", "Prefix", "Created", "Expires", "Revoked"), lines, keep=("Name",)))
 
 
 @app.command("revoke")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from firebreak.cli.alert import parse_pairs
-from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, server_client
+from firebreak.cli.common import AS_NAME, check_response, console, handle_errors, readable_table, server_client
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
@@ -40,11 +40,11 @@ def _moment(text: str | None, option: str) -> datetime | None:
 
 
 def _print_silences(items: list[dict[str, Any]]) -> None:
-    table = Table("ID", "State", "Matchers", "Ends", "Author", "Matched", "Comment")
-    for item in items:
-        table.add_row(item["id"], item["state"], ", ".join(item["matchers"]), str(item["ends_at"])[:19],
-                      item["created_by"], str(item["match_count"]), item["comment"])
-    console.print(table)
+    rows = [[item["id"], item["state"], ", ".join(item["matchers"]), str(item["ends_at"])[:16].replace("T", " "),
+             item["created_by"], str(item["match_count"]), item["comment"]] for item in items]
+    # The id is what `silence expire` takes: never cut.
+    console.print(readable_table(("ID", "State", "Matchers", "Ends", "Author", "Matched", "Comment"), rows,
+                                 keep=("ID",)))
 
 
 @silence_app.command("add")

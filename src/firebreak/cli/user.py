@@ -5,9 +5,8 @@ from __future__ import annotations
 import secrets
 
 import typer
-from rich.table import Table
 
-from firebreak.cli.common import console, handle_errors
+from firebreak.cli.common import console, handle_errors, readable_table
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.security import users
 
@@ -77,8 +76,6 @@ def list_cmd() -> None:
     """List users (never their password hashes)."""
     runtime = open_runtime()
     with unit_of_work(runtime) as session:
-        table = Table("Name", "Role", "Created", "Last sign-in", "Disabled")
-        for user in users.list_users(session):
-            table.add_row(user.name, user.role, str(user.created_at)[:19], str(user.last_login_at or "-")[:19],
-                          str(user.disabled_at or "-")[:19])
-    console.print(table)
+        lines = [[user.name, user.role, str(user.created_at)[:16], str(user.last_login_at or "-")[:16],
+                  str(user.disabled_at or "-")[:16]] for user in users.list_users(session)]
+    console.print(readable_table(("Name", "Role", "Created", "Last sign-in", "Disabled"), lines, keep=("Name",)))
