@@ -33,8 +33,22 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+# What a command opened (a runtime's database pools and threads), closed when the command ends.
+_closers: list[Callable[[], None]] = []
+
+
+def close_at_end(closer: Callable[[], None]) -> None:
+    """Run `closer` when the current command ends, however it ends."""
+    _closers.append(closer)
+
+
+def close_all() -> None:
+    while _closers:
+        _closers.pop()()
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Print Firebreak errors as one clear line and exit non-zero (no tracebacks)."""
+    """Print Firebreak errors as one clear line and exit non-zero (no tracebacks); close what the command opened."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -48,6 +62,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(exc.detail) from exc
         except httpx.HTTPError as exc:
             raise fail(f"cannot reach the Firebreak server: {exc}") from exc
+        finally:
+            close_all()
 
     return wrapper
 

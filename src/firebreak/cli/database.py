@@ -25,6 +25,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from firebreak.cli.common import close_at_end
 from firebreak.db.migrate import upgrade
 from firebreak.db.session import transaction
 from firebreak.kernel.errors import FirebreakError, NotFound, PermissionDenied, Unauthenticated
@@ -42,7 +43,9 @@ def open_runtime(*, migrate: bool = True) -> Runtime:
     settings = Settings()
     if migrate:
         upgrade(settings.resolved_database_url())
-    return Runtime(settings)
+    runtime = Runtime(settings)
+    close_at_end(runtime.close)
+    return runtime
 
 
 @contextmanager
