@@ -101,10 +101,11 @@ def test_incident_commands_on_the_database(cli: CliRunner) -> None:
     assert "is SEV1" in run(cli, "incident", "severity", "1", "SEV1", "--reason", "customers affected")
     unknown = run(cli, "incident", "severity", "1", "SEV9", code=1)
     assert "unknown severity 'SEV9'" in unknown
-    assert "incident_commander is ana" in run(cli, "incident", "role", "1", "incident_commander", "ana")
-    assert "ana" in run(cli, "incident", "show", "1")
+    assert "incident_commander is amara" in run(cli, "incident", "role", "1", "incident_commander", "amara")
+    assert "unknown assignee 'ana'" in run(cli, "incident", "role", "1", "technical_lead", "ana", code=1)
+    assert "amara" in run(cli, "incident", "show", "1")
     assert "cleared" in run(cli, "incident", "role", "1", "incident_commander", "--clear")
-    assert "unknown role" in run(cli, "incident", "role", "1", "chef", "bo", code=1)
+    assert "unknown role" in run(cli, "incident", "role", "1", "chef", "amara", code=1)
     run(cli, "incident", "note", "1", "rolled back the deploy")
     shown = run(cli, "incident", "timeline", "1")
     for text in ("incident.severity", "→ SEV1", "customers affected", "incident.role", "rolled back the deploy"):
@@ -122,10 +123,10 @@ def test_incident_commands_against_a_server(cli: CliRunner, settings, credential
             run(cli, "alert", "fire", "--summary", "Queue depth high", "--label", "service=queue")
             monkeypatch.setenv("FIREBREAK_TOKEN", credentials["responder"])
             assert "is SEV2" in run(cli, "incident", "severity", "1", "SEV2")
-            run(cli, "incident", "role", "1", "technical_lead", "bo")
+            run(cli, "incident", "role", "1", "technical_lead", "external:Bo")
             run(cli, "incident", "note", "1", "draining the queue")
             shown = run(cli, "incident", "timeline", "1")
-            assert "technical_lead: - → bo" in shown and "draining the queue" in shown
+            assert "technical_lead: - → external:Bo" in shown and "draining the queue" in shown
             assert "test-responder" in shown
             assert "no steps yet" in run(cli, "step", "list", "1")
             env = {"FIREBREAK_SERVER": url, "FIREBREAK_TOKEN": credentials["viewer"], "COLUMNS": "80",

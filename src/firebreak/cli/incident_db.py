@@ -10,10 +10,10 @@ from typing import Any
 
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.flows.respond import acknowledge, change_status
-from firebreak.http.schemas import TimelineEntryOut, incident_out
+from firebreak.flows.respond import change_severity as change_incident_severity
+from firebreak.http.incident_views import detail, summaries
+from firebreak.http.schemas import TimelineEntryOut
 from firebreak.incident import service, timeline
-from firebreak.incident.lifecycle import allowed_from
-from firebreak.kernel.errors import InvalidInput
 from firebreak.runtime import Runtime
 
 
@@ -32,18 +32,15 @@ class LocalIncidents:
 
     def list(self, *, status: list[str], severity: list[str], services: list[str], limit: int) -> list[dict[str, Any]]:
         with unit_of_work(self.runtime) as session:
-            page = service.list_incidents(session, status=status or None, severity=severity or None,
+            severities = [self.runtime.severity_named(word) for word in severity] or None
+            page = service.list_incidents(session, status=status or None, severity=severities,
                                           service=services or None, limit=limit)
-            return [incident_out(i, allowed=allowed_from(i.status)).model_dump(mode="json") for i in page.items]
+            return [item.model_dump(mode="json") for item in summaries(session, self.runtime, page.items)]
 
     def detail(self, incident_id: int) -> dict[str, Any]:
         with unit_of_work(self.runtime) as session:
             record = service.get(session, incident_id=incident_id)
-            out = incident_out(record, allowed=allowed_from(record.status),
-                               roles=service.roles(session, incident_id=incident_id),
-                               alerts=service.alerts_of(session, incident_id=incident_id),
-                               runbook=self.runtime.runbook_of(session, incident_id))
-            return out.model_dump(mode="json")
+            return detail(session, self.runtime, record).model_dump(mode="json")
 
     def move(self, incident_id: int, target: str, reason: str | None) -> None:
         action = "incident ack" if target == "acknowledged" else "incident transition"
@@ -64,23 +61,21 @@ class LocalIncidents:
             service.add_note(done.session, incident=incident, text=text, actor=done.actor, now=done.now)
 
     def severity(self, incident_id: int, severity: str, reason: str | None) -> dict[str, Any]:
-        levels = self.runtime.severity_levels()
-        if levels and severity not in levels:
-            raise InvalidInput(f"unknown severity {severity!r}; the scale is {', '.join(levels)}", field="severity")
+        level = self.runtime.severity_named(severity)
         with change(self.runtime, action="incident severity", target={"incident_id": incident_id,
                                                                       "severity": severity},
                     as_name=self.as_name) as done:
             incident = service.get(done.session, incident_id=incident_id, lock=True)
-            service.set_severity(done.session, incident=incident, severity=severity, actor=done.actor,
-                                 now=done.now, reason=reason)
+            change_incident_severity(done.session, incident=incident, severity=level, actor=done.actor,
+                                     now=done.now, hooks=self.runtime.hooks, reason=reason)
         return self.detail(incident_id)
 
     def role(self, incident_id: int, role: str, assignee: str | None) -> None:
         with change(self.runtime, action="incident role", target={"incident_id": incident_id, "role": role},
                     as_name=self.as_name) as done:
             incident = service.get(done.session, incident_id=incident_id, lock=True)
-            service.assign_role(done.session, incident=incident, role=role, assignee=assignee, actor=done.actor,
-                                now=done.now)
+            service.assign_role(done.session, incident=incident, role=role, assignee=assignee,
+                                known=self.runtime.assignees(done.session), actor=done.actor, now=done.now)
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
         with unit_of_work(self.runtime) as session:

@@ -13,7 +13,7 @@ from firebreak.cli.lazy import Entry, lazy_group
 
 COMMANDS = {
     "serve": Entry("firebreak.cli.serve", "serve",
-                   "Start Firebreak: migrate the database, then serve the API on the printed URL."),
+                   "Start Firebreak: take the port, migrate the database, then serve the API on the printed URL."),
     "worker": Entry("firebreak.cli.paging", "worker",
                     "Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."),
     "db": Entry("firebreak.cli.db", "app", "Database migrations."),
@@ -31,7 +31,7 @@ COMMANDS = {
     "route": Entry("firebreak.cli.triage", "route_app", "Routing."),
     "config": Entry("firebreak.cli.config", "app", "Configuration file."),
     "token": Entry("firebreak.cli.token", "app", "API tokens and ingest keys."),
-    "user": Entry("firebreak.cli.user", "app", "Console users (password sign-in)."),
+    "user": Entry("firebreak.cli.user", "app", "Users who sign in with a password (API sessions)."),
     "audit": Entry("firebreak.cli.audit", "app", "The audit log of state-changing requests."),
 }
 
