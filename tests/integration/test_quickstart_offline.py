@@ -37,15 +37,20 @@ URL = re.compile(r"https?://[^\s|>\"')]+")
 
 
 class NetworkLog:
-    """Socket connections and name lookups seen by a process-wide audit hook while recording."""
+    """Socket connections and name lookups of one thread, seen by a process-wide audit hook while recording.
+
+    Only the test's own thread is watched: the worker sends there (no pool), and threads left over
+    from other tests in the same process must not count.
+    """
 
     def __init__(self) -> None:
         self.recording = threading.Event()
+        self.thread = threading.get_ident()
         self.hosts: list[str] = []
         sys.addaudithook(self._hook)
 
     def _hook(self, event: str, args: tuple[object, ...]) -> None:
-        if not self.recording.is_set():
+        if not self.recording.is_set() or threading.get_ident() != self.thread:
             return
         if event == "socket.getaddrinfo":
             self.hosts.append(str(args[0]))
@@ -65,6 +70,7 @@ def network() -> Iterator[NetworkLog]:
     if _NETWORK is None:
         _NETWORK = NetworkLog()  # an audit hook cannot be removed: install one for the whole run
     _NETWORK.hosts.clear()
+    _NETWORK.thread = threading.get_ident()
     _NETWORK.recording.set()
     try:
         yield _NETWORK
@@ -101,7 +107,7 @@ def test_quickstart_pages_reach_the_log_and_nothing_leaves_the_host(
             assert response.status_code == 202, response.text
         for _ in range(12 * 8):  # eight hours in five-minute steps: every level, repeat and re-page
             worker.run_steps()
-            worker.deliver()
+            worker.deliver()  # no pool: every send happens on this thread, where the network is watched
             clock.advance(timedelta(minutes=5))
     network.recording.clear()
     assert network.outside() == []
