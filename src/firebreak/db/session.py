@@ -4,18 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from firebreak.kernel.files import private_file
 
 T = TypeVar("T")
 READ_ONLY = "firebreak_read_only"
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None
+    return Path(parsed.database)
+
+
+def prepare_sqlite(url: str) -> None:
+    """Create a SQLite database's folder (0700) and file (0600) owner-only before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they follow.
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        private_file(path)
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create an engine; SQLite gets an owner-only file, WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
+        prepare_sqlite(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -18,6 +18,7 @@ from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
+from firebreak.kernel.files import write_private
 from firebreak.kernel.settings import Settings
 from firebreak.security.secrets import resolve_secret
 
@@ -38,13 +39,8 @@ def signing_secret(settings: Settings) -> bytes:
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(32).encode("ascii")
-        try:
-            with path.open("xb") as handle:  # two processes starting together keep the first key
-                handle.write(key)
-            path.chmod(0o600)
-        except FileExistsError:
+        if not write_private(path, key):  # two processes starting together keep the first key
             return path.read_bytes().strip()
         return key
 
