@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from firebreak.config.held_secrets import held_secrets
 from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
@@ -23,6 +26,8 @@ from firebreak.flows.receive import ReceiveContext
 from firebreak.incident.roles import known_names
 from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import Clock, SystemClock
+from firebreak.kernel.errors import ConfigError
+from firebreak.kernel.redact import remember_secrets
 from firebreak.kernel.settings import Settings
 from firebreak.route import silences_store
 from firebreak.route.decision import TriageDecision
@@ -33,10 +38,13 @@ from firebreak.route.silences import SilenceIndex
 from firebreak.route.triage import triage
 from firebreak.runbook import attach
 from firebreak.runbook.execute.process import Execution
+from firebreak.security.bootstrap import ENV_ADMIN_PASSWORD, ENV_ADMIN_TOKEN, ENV_INGEST_KEY
+from firebreak.security.secrets import resolve_secret
 from firebreak.security.users import list_users
 
 FIRING_SOURCES_MAX = 5000
 SILENCE_CACHE = "firebreak.active_silences"
+FIRST_START_SETTINGS = (ENV_ADMIN_TOKEN, ENV_INGEST_KEY, ENV_ADMIN_PASSWORD)
 
 
 @dataclass
@@ -68,6 +76,10 @@ class Runtime:
         self.hooks.on_opened.append(change.on_incident_opened)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock, hooks=self.hooks)
+        # Redaction masks every secret this process holds, wherever it would be printed.
+        remember_secrets(settings_secrets(self.settings, os.environ))
+        remember_secrets(held_secrets(self.config, os.environ))
+        self.config_holder.on_reload(lambda fresh: remember_secrets(held_secrets(fresh, os.environ)))
 
     @property
     def config(self) -> Config:
@@ -138,6 +150,21 @@ class Runtime:
         self.execution.close()
         self.batcher.stop()
         self.engine.dispose()
+
+
+def settings_secrets(settings: Settings, environ: Mapping[str, str]) -> set[str]:
+    """The database password, the signing key and first-start credentials given in the environment."""
+    found: set[str] = set()
+    password = make_url(settings.resolved_database_url()).password
+    if password:
+        found.add(str(password))
+    for raw in (settings.secret_key, *(environ.get(name, "") for name in FIRST_START_SETTINGS)):
+        if raw:
+            try:
+                found.add(resolve_secret(raw, environ=environ))
+            except ConfigError:
+                continue  # whoever reads it reports the problem
+    return found
 
 
 def record_to_alert(row: AlertRecord) -> Alert:

@@ -26,6 +26,7 @@ from firebreak.db.models.core import IncidentRecord
 from firebreak.db.models.paging import OutboxRecord
 from firebreak.escalate.pager import page_context
 from firebreak.kernel.clock import FixedClock
+from firebreak.kernel.logs import formatter
 from firebreak.notify.console import ConsoleChannel
 from firebreak.notify.render import BUILTIN
 from firebreak.runtime import Runtime
@@ -113,12 +114,12 @@ def test_quickstart_pages_reach_the_log_and_nothing_leaves_the_host(
     assert network.outside() == []
     with runtime.session_factory() as session:
         rows = list(session.scalars(select(OutboxRecord).order_by(OutboxRecord.id)))
-        incidents = list(session.scalars(select(IncidentRecord)))
+        incidents = list(session.scalars(select(IncidentRecord).order_by(IncidentRecord.id)))
     assert {row.user_handle for row in rows} >= {"amara", "jonas", "diego", "olu", "hannah", "sam"}
     assert {row.channel for row in rows} == {"log"}
     assert {row.status for row in rows} == {"delivered"}
-    logged = [record.getMessage() for record in caplog.records if record.name == "firebreak.notify.page"]
-    assert len(logged) == len(rows) and all(line.startswith("page incident=") for line in logged)
+    logged = [formatter("kv").format(record) for record in caplog.records if record.name == "firebreak.notify.page"]
+    assert len(logged) == len(rows) and all(" event=page incident=" in line for line in logged)
     # The page shows on its incident: the delivery log and the timeline say where it went.
     first = incidents[0].id
     deliveries = client.get(f"/api/v1/incidents/{first}/deliveries").json()

@@ -8,6 +8,7 @@ import logging
 
 import pytest
 
+from firebreak.kernel.logs import formatter
 from firebreak.notify.apprise_channel import DELIVERY_HEADER, AppriseChannel, redact, valid
 from firebreak.notify.channel import Channel, Message, family_of
 from firebreak.notify.console import ConsoleChannel
@@ -35,16 +36,18 @@ def test_console_channel_prints_one_json_line_per_page() -> None:
 def test_log_channel_logs_at_the_asked_level(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="firebreak.notify.page"):
         assert ConsoleChannel().send("log://info", MESSAGE).ok
-    assert caplog.records[-1].levelno == logging.INFO and "API down" in caplog.records[-1].getMessage()
+    record = caplog.records[-1]
+    assert record.levelno == logging.INFO and record.getMessage() == "page" and "API down" in record.title
 
 
 def test_log_channel_writes_one_key_value_line(caplog: pytest.LogCaptureFixture) -> None:
     tricky = Message(title='Disk "full" on db-1', body="line one\nAck: http://x/ack/t", delivery_id=7, incident_id=3)
     with caplog.at_level(logging.WARNING, logger="firebreak.notify.page"):
         assert ConsoleChannel().send("log://", tricky).ok
-    line = caplog.records[-1].getMessage()
+    line = formatter("kv").format(caplog.records[-1])  # as the server's log writes it
     assert caplog.records[-1].levelno == logging.WARNING and "\n" not in line
-    assert line == 'page incident=3 delivery=7 title="Disk \\"full\\" on db-1" body="line one\\nAck: http://x/ack/t"'
+    assert line.endswith('event=page incident=3 delivery=7 title="Disk \\"full\\" on db-1" '
+                         'body="line one\\nAck: http://x/ack/t"'), line
 
 
 def test_apprise_channel_meets_the_contract_against_a_real_receiver(receiver: Receiver) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 import httpx
 import typer
@@ -18,14 +19,41 @@ from rich.console import Console
 from rich.table import Table
 
 from firebreak.kernel.errors import ConfigError, FirebreakError
+from firebreak.kernel.redact import redact
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+
+class RedactingStream:
+    """Standard output or error with secrets masked in everything written (looked up at each write,
+    so captured streams in tests see the same)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    @property
+    def _stream(self) -> TextIO:
+        return getattr(sys, self._name)  # type: ignore[no-any-return]
+
+    def write(self, text: str) -> int:
+        return self._stream.write(redact(text))
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._stream, attribute)
+
+
+# Every line the CLI prints is redacted; highlighting is off so that no colour code splits a
+# secret where redaction must see it whole. Credentials shown once on purpose use `reveal`.
+console = Console(file=RedactingStream("stdout"), soft_wrap=True, highlight=False)  # type: ignore[arg-type]
+err_console = Console(file=RedactingStream("stderr"), soft_wrap=True, highlight=False)  # type: ignore[arg-type]
 ACT_AS_HEADER = "X-Firebreak-As"
 AS_NAME = typer.Option(None, "--as", metavar="NAME",
                        help="Record the change as 'NAME (as set by you)'; admins only")
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def reveal(text: str) -> None:
+    """Print a credential that is shown once on purpose (a new token, a first-start password)."""
+    typer.echo(text)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -6,15 +6,20 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
+from types import TracebackType
+
 import typer
 
 from firebreak import __version__
 from firebreak.cli.lazy import Entry, lazy_group
+from firebreak.kernel.redact import redact
 
 COMMANDS = {
     "serve": Entry("firebreak.cli.serve", "serve",
                    "Start Firebreak: take the port, migrate the database, then serve the API on the printed URL."),
-    "worker": Entry("firebreak.cli.paging", "worker",
+    "worker": Entry("firebreak.cli.worker", "worker",
                     "Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."),
     "db": Entry("firebreak.cli.db", "app", "Database migrations."),
     "alert": Entry("firebreak.cli.alert", "app", "Alerts."),
@@ -52,7 +57,13 @@ def root(_version: bool = typer.Option(False, "--version", callback=show_version
     """Firebreak: self-hosted incident response."""
 
 
+def print_redacted_traceback(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """`sys.excepthook` for the CLI: an unexpected error's traceback, with secrets masked."""
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, error, trace))))
+
+
 def main() -> None:
+    sys.excepthook = print_redacted_traceback
     app()
 
 

@@ -1,12 +1,9 @@
-"""`firebreak oncall`, `override`, `schedule` and `worker`: on-call answers, overrides, the paging worker."""
+"""`firebreak oncall`, `override` and `schedule`: on-call answers, overrides, schedule exports and gaps."""
 
 from __future__ import annotations
 
-import signal
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import typer
@@ -16,7 +13,6 @@ from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.escalate import override_store
 from firebreak.escalate.oncall import calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON
-from firebreak.escalate.worker import WorkerOptions
 from firebreak.kernel.clock import as_utc
 from firebreak.kernel.errors import InvalidInput
 
@@ -182,34 +178,3 @@ def schedule_gaps(name: str = typer.Argument(None, help="Schedule (default: all)
             console.print(f"{schedule_name}: nobody on call {moment_text(gap.start.isoformat())} → "
                           f"{moment_text(gap.end.isoformat())} UTC")
     console.print(f"{found} gap(s) in the next {days} days" if found else f"no gaps in the next {days} days")
-
-
-@handle_errors
-def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due steps and deliveries) and exit"),
-           poll: float = typer.Option(0.2, "--poll", min=0.01, help="Seconds between polls when idle"),
-           batch: int = typer.Option(200, "--batch", min=1, max=5000),
-           lease: float = typer.Option(120.0, "--lease", min=1.0,
-                                       help="Seconds a claimed notification stays with this worker"),
-           threads: int = typer.Option(4, "--threads", min=1, max=256, help="Concurrent sends")) -> None:
-    """Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."""
-    runtime = open_runtime(migrate=True)
-    options = WorkerOptions(batch=batch, poll=poll, lease=timedelta(seconds=lease), send_threads=threads)
-    paging_worker = runtime.paging.worker(options)
-    if once:
-        steps = paging_worker.run_steps()
-        sent = paging_worker.deliver()
-        console.print(f"{len(steps)} step(s) executed, {len(sent)} delivery attempt(s)")
-        runtime.close()
-        return
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
-    console.print(f"worker {paging_worker.name} running against {runtime.settings.resolved_database_url()}")
-    try:
-        paging_worker.run(stop)
-    finally:
-        runtime.close()

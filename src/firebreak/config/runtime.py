@@ -6,6 +6,7 @@ process never runs half-configured.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -53,10 +54,13 @@ class ConfigHolder:
                 fresh = load_config(self.path)
             except ConfigError as exc:
                 self.last_error = exc
+                log.error("config.reload_failed", extra={"path": str(self.path), "reason": exc.detail,
+                                                          "kept_generation": self._generation})
                 raise
             self._current = fresh
             self._generation += 1
             self.last_error = None
+            log.info("config.reloaded", extra={"path": str(self.path), "generation": self._generation})
         for listener in list(self._listeners):
             listener(fresh)
         return fresh
@@ -66,9 +70,5 @@ class ConfigHolder:
         signal.signal(signal.SIGHUP, self._on_sighup)
 
     def _on_sighup(self, signum: int, frame: FrameType | None) -> None:
-        try:
+        with contextlib.suppress(ConfigError):  # logged by reload; the previous configuration stays
             self.reload()
-        except ConfigError as exc:
-            log.error("configuration reload refused, keeping the previous one: %s", exc.detail)
-        else:
-            log.info("configuration reloaded from %s", self.path)

@@ -29,9 +29,10 @@ from firebreak.db.session import transaction
 from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.directory import Directory
 from firebreak.kernel.clock import Clock
+from firebreak.kernel.redact import mask_address
 from firebreak.notify import outbox
 from firebreak.notify.apprise_channel import AppriseChannel
-from firebreak.notify.channel import Channel, Message, SendResult
+from firebreak.notify.channel import Channel, Message, SendResult, scheme_of
 from firebreak.notify.console import ConsoleChannel
 
 LOG = logging.getLogger("firebreak.worker")
@@ -151,9 +152,21 @@ class Worker:
 
     def _send(self, directory: Directory, claim: outbox.Claim) -> tuple[datetime, SendResult]:
         person = directory.recipient(claim.user)
-        if person is None or claim.contact_index >= len(person.contacts):
+        target = None
+        if person is not None and claim.contact_index < len(person.contacts):
+            target = person.contacts[claim.contact_index].target
+        handed_at, result = self._hand_over(target, claim)
+        if not result.ok:
+            LOG.warning("delivery.failed", extra={
+                "incident": claim.incident_id, "delivery": claim.outbox_id, "user": claim.user,
+                "channel": scheme_of(target) if target else None,
+                "target": mask_address(target) if target else None,
+                "attempt": claim.attempt, "error": result.detail})
+        return handed_at, result
+
+    def _hand_over(self, target: str | None, claim: outbox.Claim) -> tuple[datetime, SendResult]:
+        if target is None:
             return self.clock.now(), SendResult(False, "contact method no longer configured")
-        target = person.contacts[claim.contact_index].target
         channel = next((c for c in self.channels if c.accepts(target)), None)
         handed_at = self.clock.now()
         if channel is None:
@@ -189,6 +202,8 @@ class Worker:
                                      name="firebreak-record", daemon=True)
         sending.start()
         recording.start()
+        LOG.info("worker.started", extra={"worker": self.name, "send_threads": self.options.send_threads,
+                                          "batch": self.options.batch, "poll_seconds": self.options.poll})
         next_audit = time.monotonic()
         try:
             while not stop.is_set():
@@ -205,6 +220,7 @@ class Worker:
             sending.join()
             recording.join()
             pool.shutdown(wait=True)
+            LOG.info("worker.stopped", extra={"worker": self.name})
 
     def _send_loop(self, stop: threading.Event, wake: threading.Event, pool: ThreadPoolExecutor,
                    results: queue.Queue[list[outbox.Sent]]) -> None:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from firebreak import __version__
 from firebreak.http import problems
+from firebreak.http.responses import RedactedJSONResponse
 from firebreak.http.routes import audit as audit_routes
 from firebreak.http.routes import auth, execution, health, incidents, ingest, paging, runbooks, tokens, triage
 from firebreak.http.security import install_security
@@ -31,6 +32,7 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
             runtime.batcher.stop()
 
     app = FastAPI(title="Firebreak", version=__version__, lifespan=lifespan,
+                  default_response_class=RedactedJSONResponse,
                   description="Self-hosted incident response: alerts in, incidents out.")
     app.state.runtime = runtime
     problems.install(app)

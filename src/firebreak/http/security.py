@@ -1,6 +1,6 @@
 """Wires the security edge into the app: middleware order, guarded API docs, OpenAPI auth and errors.
 
-Middleware, outermost first: security headers → request id and last-resort 500 → audit →
+Middleware, outermost first: access log → security headers → request id and last-resort 500 → audit →
 timeout → input guard (body size cap, NUL characters) → the application.
 """
 
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
+from firebreak.http.access_log import AccessLogMiddleware
 from firebreak.http.audit import AuditMiddleware
 from firebreak.http.deps import SESSION_COOKIE, endpoints, require_viewer
 from firebreak.http.headers import SecurityHeadersMiddleware
@@ -151,3 +152,4 @@ def install_security(app: FastAPI, runtime: Runtime) -> None:
     app.add_middleware(AuditMiddleware, runtime=runtime)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, https=settings.public_url.startswith("https://"))
+    app.add_middleware(AccessLogMiddleware)

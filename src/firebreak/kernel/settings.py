@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     request_timeout_seconds: float = 30.0
     ingest_batch_max: int = 2000
     run_worker: bool = True
+    log_format: str = Field(default="kv", description="Server log lines: kv (key=value) or json")
+    log_level: str = Field(default="info", description="debug, info, warning or error")
     secret_key: str = ""
     # Security limits: per-integration ingest rate (requests per second, 0 = unlimited) and burst,
     # failed sign-ins allowed per window, console session lifetime, cookies only over HTTPS.

@@ -8,6 +8,7 @@ from typing import Any
 
 import apprise
 
+from firebreak.kernel.redact import mask_address
 from firebreak.notify.channel import Message, SendResult, scheme_of
 
 # Generic webhook schemes carry the delivery id as a header so receivers can drop repeats.
@@ -64,11 +65,9 @@ def valid(target: str) -> bool:
 
 
 def redact(target: str) -> str:
-    """`target` with secrets masked, for logs, the API and the timeline."""
-    server = apprise.Apprise.instantiate(target, suppress_exceptions=True)
-    if server is None:
-        return f"{scheme_of(target)}://…"
-    return str(server.url(privacy=True))
+    """`target` as logs, the API and the timeline show it: the host it points at for webhook and
+    mail schemes, nothing but the scheme where the address itself is a token (most chat services)."""
+    return mask_address(target)
 
 
 class ThreadWarnings(logging.Handler):

@@ -14,11 +14,12 @@ SCHEMES = ("console", "log")
 
 
 class ConsoleChannel:
-    """`console://` prints one JSON line per page; `log://` logs one key=value line at WARNING.
+    """`console://` prints one JSON line per page; `log://` logs a `page` event at WARNING.
 
-    Both work with no network at all, so a new installation sees its first page arrive. The log
-    line reads `page incident=4 delivery=41 title="…" body="…"` (strings JSON-quoted, so a newline
-    or a quote in the text never breaks the line); `log://info` picks another level.
+    Both work with no network at all, so a new installation sees its first page arrive. In the
+    server's key=value log the line reads `… event=page incident=4 delivery=41 title="…" body="…"`
+    (strings JSON-quoted, so a newline or a quote in the text never breaks the line; with
+    `--log-format json` the same fields form one JSON object); `log://info` picks another level.
     """
 
     def __init__(self, stream: TextIO | None = None) -> None:
@@ -31,7 +32,7 @@ class ConsoleChannel:
         if scheme_of(target) == "log":
             level_name = target.partition("://")[2].strip("/").upper() or "WARNING"
             level = logging.getLevelName(level_name)
-            LOG.log(level if isinstance(level, int) else logging.WARNING, "%s", log_line(message))
+            LOG.log(level if isinstance(level, int) else logging.WARNING, "page", extra=page_fields(message))
             return SendResult(True, "logged")
         line = json.dumps({"delivery": message.delivery_id, "incident": message.incident_id,
                            "title": message.title, "body": message.body}, ensure_ascii=False)
@@ -45,7 +46,7 @@ class ConsoleChannel:
         return scheme_of(target) in SCHEMES
 
 
-def log_line(message: Message) -> str:
-    """One page as a single key=value log line."""
-    title, body = (json.dumps(text, ensure_ascii=False) for text in (message.title, message.body))
-    return f"page incident={message.incident_id} delivery={message.delivery_id} title={title} body={body}"
+def page_fields(message: Message) -> dict[str, object]:
+    """The fields of one page's log event."""
+    return {"incident": message.incident_id, "delivery": message.delivery_id, "title": message.title,
+            "body": message.body}

@@ -17,6 +17,7 @@ from firebreak.http.deps import (
     RuntimeDep,
     Viewer,
 )
+from firebreak.http.responses import RevealingJSONResponse
 from firebreak.kernel.errors import Unauthenticated
 from firebreak.security import sessions, users
 from firebreak.security.guards import Guards
@@ -50,7 +51,7 @@ def set_session_cookie(response: Response, guards: Guards, *, secret: str, max_a
                         secure=guards.cookie_secure, samesite="strict")
 
 
-@router.post("/login", response_model=SessionOut, dependencies=[PUBLIC],
+@router.post("/login", response_model=SessionOut, dependencies=[PUBLIC], response_class=RevealingJSONResponse,
              responses={401: {"description": "Wrong user name or password"},
                         429: {"description": "Too many failed attempts; see Retry-After"}})
 def login(body: LoginIn, request: Request, response: Response, db: DB, runtime: RuntimeDep,
@@ -84,7 +85,7 @@ def logout(db: DB, runtime: RuntimeDep, guards: GuardsDep, caller: Viewer) -> Re
     return response
 
 
-@router.get("/me", response_model=SessionOut)
+@router.get("/me", response_model=SessionOut, response_class=RevealingJSONResponse)
 def whoami(request: Request, caller: Viewer) -> SessionOut:
     """The caller, and for a console session the CSRF token its pages must send."""
     cookie = request.cookies.get(SESSION_COOKIE)

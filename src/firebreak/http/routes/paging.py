@@ -21,6 +21,7 @@ from firebreak.incident import service
 from firebreak.incident.lifecycle import is_open
 from firebreak.kernel.clock import as_utc
 from firebreak.kernel.errors import FirebreakError, InvalidInput, NotFound
+from firebreak.kernel.redact import redact
 from firebreak.notify import ack_link, outbox
 from firebreak.runtime import Runtime
 
@@ -280,8 +281,9 @@ Severity {{ incident.severity or "unset" }} · status {{ incident.status }}</p>{
 def page(heading: str, message: str, *, status: int = 200, incident: Any = None, user: str = "",
          confirm: bool = False) -> HTMLResponse:
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-    return HTMLResponse(PAGE.render(heading=heading, message=message, incident=incident, user=user, confirm=confirm),
-                        status_code=status, headers=headers)
+    # Anyone holding the link sees this page: what it shows of the incident is redacted like any answer.
+    html = redact(PAGE.render(heading=heading, message=message, incident=incident, user=user, confirm=confirm))
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def error_page(exc: FirebreakError) -> HTMLResponse:

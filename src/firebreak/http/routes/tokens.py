@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from firebreak.db.models.security import ApiTokenRecord
 from firebreak.http.deps import DB, Admin, RuntimeDep
+from firebreak.http.responses import RevealingJSONResponse
 from firebreak.kernel.errors import Conflict, InvalidInput
 from firebreak.security import tokens
 from firebreak.security.roles import Role
@@ -60,7 +61,7 @@ def list_tokens(db: DB, runtime: RuntimeDep, _caller: Admin) -> list[TokenOut]:
     return [TokenOut.of(r, now=now) for r in tokens.list_tokens(db)]
 
 
-@router.post("", response_model=TokenCreated, status_code=201)
+@router.post("", response_model=TokenCreated, status_code=201, response_class=RevealingJSONResponse)
 def create_token(body: TokenIn, db: DB, runtime: RuntimeDep, _caller: Admin) -> TokenCreated:
     """Create a token or ingest key; store the secret now, it cannot be shown again."""
     now = runtime.clock.now()

@@ -24,6 +24,7 @@ from firebreak.http.triage_schemas import (
     SilenceReport,
 )
 from firebreak.kernel.errors import InvalidInput, NotFound
+from firebreak.kernel.redact import mask_addresses, redact
 from firebreak.route import silences_store
 from firebreak.route.probe import probe_alert
 from firebreak.route.triage import triage
@@ -99,7 +100,7 @@ def summary(runtime: Runtime) -> ConfigSummary:
                "escalation_policies")}
     return ConfigSummary(path=str(holder.path), generation=holder.generation,
                          severity_scale=config.severity_scale.name, counts=counts,
-                         last_error=holder.last_error.detail if holder.last_error else None)
+                         last_error=redact(holder.last_error.detail) if holder.last_error else None)
 
 
 @router.post("/api/v1/config/reload", response_model=ConfigSummary)
@@ -115,7 +116,10 @@ def config_summary(runtime: RuntimeDep, _caller: Viewer) -> ConfigSummary:
 
 
 def _dump(items: list[BaseModel], *, exclude: set[str] | None = None) -> ItemList:
-    return ItemList(items=[item.model_dump(mode="json", by_alias=True, exclude=exclude) for item in items])
+    """Configuration entries as a viewer may see them: addresses say where they point, never their
+    credentials (DSN passwords, webhook tokens), and values under secret-named keys are masked."""
+    return ItemList(items=[mask_addresses(item.model_dump(mode="json", by_alias=True, exclude=exclude))
+                           for item in items])
 
 
 SECTIONS: dict[str, set[str] | None] = {
@@ -143,7 +147,7 @@ def config_maintenance(runtime: RuntimeDep, _caller: Viewer) -> ItemList:
         item["active"] = window.is_active(now)
         item["next"] = None if span is None else {"start": span[0].isoformat(), "end": span[1].isoformat(),
                                                   "length": format_duration(span[1] - span[0])}
-        items.append(item)
+        items.append(mask_addresses(item))
     return ItemList(items=items)
 
 
