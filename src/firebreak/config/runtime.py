@@ -17,6 +17,7 @@ from types import FrameType
 from firebreak.config.loader import load_config
 from firebreak.config.models import Config
 from firebreak.kernel.errors import ConfigError
+from firebreak.kernel.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class ConfigHolder:
                 fresh = load_config(self.path)
             except ConfigError as exc:
                 self.last_error = exc
-                log.error("config.reload_failed", extra={"path": str(self.path), "reason": exc.detail,
+                log.error("config.reload_failed", extra={"path": str(self.path), "reason": redact(exc.detail),
                                                           "kept_generation": self._generation})
                 raise
             self._current = fresh

@@ -29,7 +29,7 @@ from firebreak.db.session import transaction
 from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.directory import Directory
 from firebreak.kernel.clock import Clock
-from firebreak.kernel.redact import mask_address
+from firebreak.kernel.redact import mask_address, redact
 from firebreak.notify import outbox
 from firebreak.notify.apprise_channel import AppriseChannel
 from firebreak.notify.channel import Channel, Message, SendResult, scheme_of
@@ -161,7 +161,7 @@ class Worker:
                 "incident": claim.incident_id, "delivery": claim.outbox_id, "user": claim.user,
                 "channel": scheme_of(target) if target else None,
                 "target": mask_address(target) if target else None,
-                "attempt": claim.attempt, "error": result.detail})
+                "attempt": claim.attempt, "error": redact(result.detail)})
         return handed_at, result
 
     def _hand_over(self, target: str | None, claim: outbox.Claim) -> tuple[datetime, SendResult]:

@@ -7,6 +7,7 @@ import logging
 import sys
 from typing import TextIO
 
+from firebreak.kernel.redact import redact
 from firebreak.notify.channel import Message, SendResult, scheme_of
 
 LOG = logging.getLogger("firebreak.notify.page")
@@ -48,5 +49,5 @@ class ConsoleChannel:
 
 def page_fields(message: Message) -> dict[str, object]:
     """The fields of one page's log event."""
-    return {"incident": message.incident_id, "delivery": message.delivery_id, "title": message.title,
-            "body": message.body}
+    return {"incident": message.incident_id, "delivery": message.delivery_id, "title": redact(message.title),
+            "body": redact(message.body)}
