@@ -1,7 +1,8 @@
 """The secrets a configuration holds, so redaction masks them wherever they would be printed.
 
 Walks the whole configuration, so sections added later are covered: the values behind `env:NAME`
-and `file:/path` references, and the credential parts of every address (DSNs, webhooks, chat tokens).
+and `file:/path` references (of an address only its credential parts), and the credential parts of
+every address written in it (DSNs, webhooks, chat tokens).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def held_secrets(config: Config, environ: Mapping[str, str]) -> set[str]:
                 secret = resolve_secret(text, environ=environ)
             except ConfigError:
                 continue  # unavailable now; whoever needs it reports that, without the value
-            found.add(secret)
-            found |= address_secrets(secret)
+            # An address (a DSN, a webhook) is shown with its credentials masked, so only those
+            # are remembered; any other referenced value is a secret as a whole.
+            found |= address_secrets(secret) if "://" in secret else {secret}
         elif "://" in text:
             found |= address_secrets(text)
     return found
