@@ -31,7 +31,7 @@ from firebreak.runbook.execute.prepare import prepare
 from firebreak.runbook.execute.process import service_vars
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.model import Runbook
 
 

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import psycopg
 
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.lint.engine import lint_runbooks
-from firebreak.runbook.matching import rank
+from firebreak.runbook.match.rank import rank
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 COMPONENTS = ["api", "checkout", "payments", "search", "ledger", "auth", "mempool", "scanner", "gateway", "billing"]

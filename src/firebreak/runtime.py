@@ -36,8 +36,8 @@ from firebreak.route.matchers import MatchOp, matches_all
 from firebreak.route.severity import level_named
 from firebreak.route.silences import SilenceIndex
 from firebreak.route.triage import triage
-from firebreak.runbook import attach
 from firebreak.runbook.execute.process import Execution
+from firebreak.runbook.match import attach
 from firebreak.security.bootstrap import ENV_ADMIN_PASSWORD, ENV_ADMIN_TOKEN, ENV_INGEST_KEY
 from firebreak.security.secrets import resolve_secret
 from firebreak.security.users import list_users

@@ -15,9 +15,9 @@ from firebreak.db.session import transaction
 from firebreak.http.app import create_app
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
-from firebreak.runbook import store
 from firebreak.runbook.drills.catalog import examples_dir
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
+from firebreak.runbook.library import store
 from firebreak.runtime import Runtime
 from firebreak.security.bootstrap import bootstrap
 from firebreak.security.tokens import create_token

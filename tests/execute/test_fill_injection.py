@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firebreak.runbook.commands.placeholders import find_placeholders
 from firebreak.runbook.execute.adapt import Adapted, adapt_step
 from firebreak.runbook.execute.executor import Environment, Limits
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command, locate, restore, sentinelise
 from firebreak.runbook.execute.local import LocalProcessExecutor
 from firebreak.runbook.execute.sources import Sources, Value
-from firebreak.runbook.placeholders import find_placeholders
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 TARGET_DSN = Value(PG, "target", "db.dsn", secret=True)

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from firebreak.runbook.commands.placeholders import find_placeholders
 from firebreak.runbook.execute.executor import Environment, Limits
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.local import LocalProcessExecutor
 from firebreak.runbook.execute.programs import secure_programs
 from firebreak.runbook.execute.sources import Sources
-from firebreak.runbook.placeholders import find_placeholders
 
 EXECUTOR = LocalProcessExecutor()
 PG = "postgresql://postgres@127.0.0.1:5432/test"

@@ -9,12 +9,12 @@ import pytest
 from firebreak.config.loader import parse_config
 from firebreak.config.targets import TargetSpec
 from firebreak.kernel.errors import ConfigError
+from firebreak.runbook.commands.placeholders import find_placeholders
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.prepare import fill_placed
 from firebreak.runbook.execute.process import resolve_target
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget, Placement, Target, place_step
-from firebreak.runbook.placeholders import find_placeholders
 
 REDIS = Target("cache", "redis", connection="redis://:s3cret-redis-pw@10.0.0.7:6380/2", secrets=("s3cret",))
 PG = Target("db", "postgres", connection="postgresql://app:pg-pw-77@10.0.0.8:5433/app")

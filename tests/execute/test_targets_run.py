@@ -21,9 +21,9 @@ from firebreak.http.app import create_app
 from firebreak.incident import timeline
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
-from firebreak.runbook import store
 from firebreak.runbook.drills.catalog import examples_dir
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
+from firebreak.runbook.library import store
 from firebreak.runtime import Runtime
 from firebreak.security import audit
 from firebreak.security.bootstrap import bootstrap

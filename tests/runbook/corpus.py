@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.model import Runbook
 
 SHARED = Path("/work/shared")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.lint.engine import lint_runbooks
 from firebreak.runbook.model import Runbook
 from tests.runbook.corpus import CORPUS, GITLAB, OPENSHIFT, PROMETHEUS_OPERATOR

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from firebreak.incident import service, timeline
-from firebreak.runbook import attach
+from firebreak.runbook.match import attach
 from firebreak.runtime import Runtime
 from tests.conftest import auth
 from tests.payloads import alertmanager, am_alert

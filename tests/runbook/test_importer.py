@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from firebreak.kernel.errors import InvalidInput
-from firebreak.runbook.importer import Source, import_document, import_paths, import_sources
+from firebreak.runbook.intake.importer import Source, import_document, import_paths, import_sources
 from tests.runbook.corpus import SEEDS, by_title, seed, seed_runbooks
 
 # (title, number of commands) of each scenario, in document order.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from firebreak.runbook.markdown import label_of, parse_document
-from firebreak.runbook.text import clean_title, repair, terms
+from firebreak.runbook.intake.markdown import label_of, parse_document
+from firebreak.runbook.intake.text import clean_title, repair, terms
 from tests.runbook.corpus import SEED_FILES
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from firebreak.runbook.importer import import_paths
-from firebreak.runbook.matching import ATTACH_THRESHOLD, best_match, normalise_url, rank
+from firebreak.runbook.intake.importer import import_paths
+from firebreak.runbook.match.rank import ATTACH_THRESHOLD, best_match, normalise_url, rank
 from tests.runbook.corpus import SEEDS, collections, seed_runbooks
 
 S000, S001, S002, S003, S004 = ("000-3dc35bbd3ec8b784", "001-9a35e64a2f67b33a", "002-8bd8d12e583eb50a",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firebreak.runbook.placeholders import find_placeholders, placeholder_name
+from firebreak.runbook.commands.placeholders import find_placeholders, placeholder_name
 from tests.runbook.corpus import by_title
 
 

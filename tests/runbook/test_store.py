@@ -14,7 +14,8 @@ from firebreak.incident import service, timeline
 from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.errors import InvalidInput, NotFound
-from firebreak.runbook import attach, store
+from firebreak.runbook.library import store
+from firebreak.runbook.match import attach
 from tests.runbook.corpus import by_title, seed_runbooks
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from firebreak.runbook.units import block_units, inline_unit
+from firebreak.runbook.intake.units import block_units, inline_unit
 
 
 def texts(info: str, content: str) -> list[tuple[str, str, int]]:

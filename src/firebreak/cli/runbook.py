@@ -15,10 +15,10 @@ from rich.text import Text
 from firebreak.cli.common import AS_NAME, console, fail, handle_errors
 from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.kernel.errors import InvalidInput
-from firebreak.runbook import store
-from firebreak.runbook.importer import collect, import_paths
+from firebreak.runbook.intake.importer import collect, import_paths
+from firebreak.runbook.library import store
 from firebreak.runbook.lint.engine import has_errors, lint_runbooks
-from firebreak.runbook.matching import ATTACH_THRESHOLD, best_match, rank
+from firebreak.runbook.match.rank import ATTACH_THRESHOLD, best_match, rank
 from firebreak.runbook.model import Command
 
 app = typer.Typer(help="Runbooks: import Markdown, list, show, match alerts, lint.", no_args_is_help=True)

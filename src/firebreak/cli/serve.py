@@ -19,9 +19,9 @@ from firebreak.http.app import create_app
 from firebreak.http.server import server_config, tls_from, trusted_proxies
 from firebreak.kernel.redact import redact
 from firebreak.kernel.settings import Settings
-from firebreak.runbook import store
 from firebreak.runbook.drills.catalog import examples_dir
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
+from firebreak.runbook.library import store
 from firebreak.security.bootstrap import first_start
 
 LOG = logging.getLogger("firebreak.server")

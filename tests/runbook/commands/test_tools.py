@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from firebreak.runbook.classify import assess_command, classify_command
+from firebreak.runbook.commands.classify import assess_command, classify_command
 
 
 @pytest.mark.parametrize(("text", "language", "cls", "why"), [

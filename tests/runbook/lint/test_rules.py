@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from firebreak.runbook.importer import Source, import_document
+from firebreak.runbook.intake.importer import Source, import_document
 from firebreak.runbook.lint.engine import lint_runbooks
 
 TODAY = date(2026, 11, 22)

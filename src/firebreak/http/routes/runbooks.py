@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field, field_validator
 from firebreak.http.deps import DB, Responder, RuntimeDep, Viewer
 from firebreak.incident import service
 from firebreak.kernel.errors import InvalidInput
-from firebreak.runbook import attach, store
-from firebreak.runbook.importer import Source, import_sources
-from firebreak.runbook.matching import ATTACH_THRESHOLD, best_match, rank
+from firebreak.runbook.intake.importer import Source, import_sources
+from firebreak.runbook.library import store
+from firebreak.runbook.library.serialize import command_out, runbook_to_dict
+from firebreak.runbook.match import attach
+from firebreak.runbook.match.rank import ATTACH_THRESHOLD, best_match, rank
 from firebreak.runbook.model import Runbook
-from firebreak.runbook.serialize import command_out, runbook_to_dict
 
 router = APIRouter(tags=["runbooks"])
 IncidentId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -1,1 +1,1 @@
-"""Command analysis: shell parsing with tree-sitter-bash, SQL with sqlglot, and per-tool rules."""
+"""Command analysis: shell (tree-sitter-bash), SQL (sqlglot), per-tool rules; each command's class and placeholders."""

@@ -26,7 +26,7 @@ from firebreak.runbook.drills.catalog import DrillSpec, examples_dir
 from firebreak.runbook.drills.fault import Fault, free_port
 from firebreak.runbook.drills.report import Report, StepLine
 from firebreak.runbook.drills.server import DrillServer
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.model import Runbook
 
 DONE = frozenset({"succeeded", "failed", "timed_out", "blocked", "refused", "proposed", "rejected"})

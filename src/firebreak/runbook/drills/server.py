@@ -16,8 +16,8 @@ from firebreak.db.migrate import upgrade
 from firebreak.db.session import transaction
 from firebreak.http.app import create_app
 from firebreak.kernel.settings import Settings
-from firebreak.runbook import store
-from firebreak.runbook.importer import import_paths
+from firebreak.runbook.intake.importer import import_paths
+from firebreak.runbook.library import store
 from firebreak.runtime import Runtime
 from firebreak.security.tokens import create_token
 

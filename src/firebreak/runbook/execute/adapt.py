@@ -14,7 +14,8 @@ import shlex
 from dataclasses import dataclass
 
 from firebreak.runbook.execute.fill import locate, restore, sentinelise
-from firebreak.runbook.execute.shell_scan import SimpleCommand, scan_shell
+from firebreak.runbook.execute.shell_scan import scan_shell
+from firebreak.runbook.execute.shell_words import SimpleCommand
 
 TTY_FLAGS = frozenset({"-it", "-ti", "-i", "-t", "--stdin", "--tty", "--stdin=true", "--tty=true",
                        "-i=true", "-t=true"})

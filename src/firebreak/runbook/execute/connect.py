@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from firebreak.runbook.execute.layers import SHELLS, name_of, nested_script
-from firebreak.runbook.execute.shell_scan import ASSIGNMENT, scan_shell
+from firebreak.runbook.execute.shell_scan import scan_shell
+from firebreak.runbook.execute.shell_words import ASSIGNMENT
 
 WRAPPER_VALUES = {
     "sudo": frozenset({"-u", "-g", "-C", "-D", "-p", "-r", "-t", "-U", "-h", "--user", "--group"}),

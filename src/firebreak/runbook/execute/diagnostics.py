@@ -20,16 +20,16 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.incident import timeline
 from firebreak.kernel.redact import redact_value
-from firebreak.runbook import attach
-from firebreak.runbook import store as runbooks
 from firebreak.runbook.execute.fill import Plan
 from firebreak.runbook.execute.policy import SYSTEM_ACTOR
 from firebreak.runbook.execute.prepare import prepare
 from firebreak.runbook.execute.runner import schedule_after_commit
 from firebreak.runbook.execute.steps import StepSettings, VariablesOf, incident_sources, request_step
 from firebreak.runbook.execute.targets import NoTarget
+from firebreak.runbook.intake.sections import UNATTENDED
+from firebreak.runbook.library import store as runbooks
+from firebreak.runbook.match import attach
 from firebreak.runbook.model import Runbook
-from firebreak.runbook.sections import UNATTENDED
 from firebreak.security.roles import Principal
 
 SYSTEM = Principal(SYSTEM_ACTOR, "admin")

@@ -21,13 +21,13 @@ from typing import Literal
 from psycopg import conninfo
 from psycopg.errors import ProgrammingError
 
+from firebreak.runbook.commands.placeholders import placeholder_name
 from firebreak.runbook.execute.layers import analyse_layers
 from firebreak.runbook.execute.programs import secure_programs
 from firebreak.runbook.execute.quoting import ValueRefused, quote_layers
-from firebreak.runbook.execute.shell_scan import SENTINEL
+from firebreak.runbook.execute.shell_words import SENTINEL
 from firebreak.runbook.execute.sources import Sources, Value, lookup, missing_message
 from firebreak.runbook.execute.sql_scan import scan_sql
-from firebreak.runbook.placeholders import placeholder_name
 
 Mode = Literal["argv", "bash", "psql"]
 BASH = ("bash", "--noprofile", "--norc", "-c")

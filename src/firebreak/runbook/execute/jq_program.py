@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from firebreak.runbook.execute.shell_scan import SENTINEL
+from firebreak.runbook.execute.shell_words import SENTINEL
 
 NAME = re.compile(r"[A-Za-z0-9_]+")
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from firebreak.runbook.execute.shell_scan import SENTINEL, ShellScan, SimpleCommand, scan_shell
+from firebreak.runbook.execute.shell_scan import scan_shell
+from firebreak.runbook.execute.shell_words import SENTINEL, ShellScan, SimpleCommand
 from firebreak.runbook.execute.sql_scan import scan_sql
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "busybox"})

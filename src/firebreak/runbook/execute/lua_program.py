@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from firebreak.runbook.execute.shell_scan import SENTINEL
+from firebreak.runbook.execute.shell_words import SENTINEL
 
 NAME = re.compile(r"[A-Za-z0-9_]+")
 LONG_OPEN = re.compile(r"\[(=*)\[")

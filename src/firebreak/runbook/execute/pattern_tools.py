@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from firebreak.runbook.commands.sed import read_sed
 from firebreak.runbook.execute.program_edits import Edits, end_options, read_options
-from firebreak.runbook.execute.shell_scan import SENTINEL, Word
+from firebreak.runbook.execute.shell_words import SENTINEL, Word
 
 GREPS = {"grep": "bre", "egrep": "ere", "fgrep": "fixed", "zgrep": "bre", "zegrep": "ere", "zfgrep": "fixed",
          "xzgrep": "bre", "bzgrep": "bre"}

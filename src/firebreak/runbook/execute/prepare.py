@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from firebreak.runbook.classify import assess_command
+from firebreak.runbook.commands.classify import assess_command
 from firebreak.runbook.execute.adapt import Adapted, Refused, adapt_step
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.sources import Sources

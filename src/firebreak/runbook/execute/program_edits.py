@@ -12,7 +12,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from firebreak.runbook.execute.shell_scan import SENTINEL, Word
+from firebreak.runbook.execute.shell_words import SENTINEL, Word
 
 
 @dataclass

@@ -37,7 +37,8 @@ from firebreak.runbook.execute.layers import PRINTERS, SHELLS, joined_from, nest
 from firebreak.runbook.execute.lua_program import rewrite_lua
 from firebreak.runbook.execute.pattern_tools import GREPS, find_paths, grep_patterns, sed_scripts
 from firebreak.runbook.execute.program_edits import Edits, Secured, end_options, read_options, rewrite_word
-from firebreak.runbook.execute.shell_scan import SENTINEL, SimpleCommand, Word, scan_shell
+from firebreak.runbook.execute.shell_scan import scan_shell
+from firebreak.runbook.execute.shell_words import SENTINEL, SimpleCommand, Word
 from firebreak.runbook.execute.wrappers import starts
 
 AWKS = frozenset({"awk", "gawk", "mawk", "nawk"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from firebreak.runbook.execute.shell_scan import SENTINEL
+from firebreak.runbook.execute.shell_words import SENTINEL
 
 DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\uffff][A-Za-z0-9_\x80-\uffff]*)?\$")
 IDENT_CHAR = re.compile(r"[A-Za-z0-9_$]")

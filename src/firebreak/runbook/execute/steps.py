@@ -21,8 +21,6 @@ from firebreak.incident import service as incidents
 from firebreak.incident import timeline
 from firebreak.kernel.errors import Conflict, InvalidInput, PermissionDenied
 from firebreak.kernel.redact import redact, redact_value
-from firebreak.runbook import attach
-from firebreak.runbook import store as runbooks
 from firebreak.runbook.execute import store
 from firebreak.runbook.execute.adapt import Refused
 from firebreak.runbook.execute.fill import Blocked, Plan
@@ -30,6 +28,8 @@ from firebreak.runbook.execute.policy import is_ready, may_approve, may_request,
 from firebreak.runbook.execute.prepare import Prepared, prepare
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget, Target
+from firebreak.runbook.library import store as runbooks
+from firebreak.runbook.match import attach
 from firebreak.runbook.model import Command, Runbook
 from firebreak.security.roles import Principal
 

@@ -24,12 +24,12 @@ from urllib.parse import urlsplit, urlunsplit
 from psycopg import conninfo
 from psycopg.errors import ProgrammingError
 
+from firebreak.runbook.commands.placeholders import placeholder_name
 from firebreak.runbook.execute.connect import POSTGRES_TOOLS, REDIS_TOOLS, Option, Use, Uses, find_uses
 from firebreak.runbook.execute.fill import Blocked, locate, pg_environment, restore, sentinelise
 from firebreak.runbook.execute.quoting import ValueRefused
-from firebreak.runbook.execute.shell_scan import SENTINEL
+from firebreak.runbook.execute.shell_words import SENTINEL
 from firebreak.runbook.execute.sources import Value, normalise
-from firebreak.runbook.placeholders import placeholder_name
 
 TARGET_URL = "<firebreak_target_url>"
 NEEDS_ENV: dict[str, tuple[str, ...]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from firebreak.runbook.classify import assess_command
+from firebreak.runbook.commands.classify import assess_command
 from firebreak.runbook.lint.findings import Finding, LintContext, finding
 from firebreak.runbook.lint.rules import VERIFY
 from firebreak.runbook.model import Runbook

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from firebreak.runbook.classify import assess_command
+from firebreak.runbook.commands.classify import assess_command
+from firebreak.runbook.commands.placeholders import placeholder_name
 from firebreak.runbook.execute.fill import placement_problems
+from firebreak.runbook.intake.sections import UNATTENDED
+from firebreak.runbook.intake.units import SHELL_INFOS
 from firebreak.runbook.lint.clicheck import check_invocation
 from firebreak.runbook.lint.findings import Finding, LintContext, finding
 from firebreak.runbook.lint.invocations import invocations, sql_texts
 from firebreak.runbook.lint.sqlcheck import SqlIssue, check_sql
 from firebreak.runbook.model import Command, Runbook
-from firebreak.runbook.placeholders import placeholder_name
-from firebreak.runbook.sections import UNATTENDED
-from firebreak.runbook.units import SHELL_INFOS
 
 GUARD = re.compile(r"\b(if|only|unless|once|last resort|careful|caution|warning|danger|confirm\w*|make sure|ensure|"
                    r"double[- ]check|verify (first|that|before)|irreversible|back ?up first|approv\w*|dry[- ]run)\b",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from firebreak.runbook.text import clean_title
+from firebreak.runbook.intake.text import clean_title
 
 PHASE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in (
     ("post-incident", r"^(post[- ]?incident|post[- ]?mortem|after the incident|lessons|action items)"),

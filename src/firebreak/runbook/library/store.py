@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.runbook import RunbookRecord, RunbookVersionRecord
 from firebreak.kernel.errors import InvalidInput, NotFound
+from firebreak.runbook.library.serialize import content_hash, runbook_from_dict, runbook_to_dict
 from firebreak.runbook.model import Runbook
-from firebreak.runbook.serialize import content_hash, runbook_from_dict, runbook_to_dict
 
 CHUNK = 500
 

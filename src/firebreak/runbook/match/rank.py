@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from firebreak.runbook.intake.text import terms
 from firebreak.runbook.model import Runbook
-from firebreak.runbook.text import terms
 
 ATTACH_THRESHOLD = 35.0
 URL_EXACT = 100.0

@@ -10,7 +10,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from firebreak.runbook.text import clean_heading, leading_symbol, repair
+from firebreak.runbook.intake.text import clean_heading, leading_symbol, repair
 
 BlockKind = Literal["paragraph", "item", "fence", "table"]
 BARE_URL = re.compile(r"https?://[^\s<>`'\")\]]+")

@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from firebreak.kernel.errors import InvalidInput
-from firebreak.runbook.build import Identity, build_runbook
-from firebreak.runbook.dates import review_dates
-from firebreak.runbook.markdown import Document, parse_document
+from firebreak.runbook.intake.build import Identity, build_runbook
+from firebreak.runbook.intake.dates import review_dates
+from firebreak.runbook.intake.markdown import Document, parse_document
+from firebreak.runbook.intake.split import Part, split_document
+from firebreak.runbook.intake.text import is_identifier_name, slugify, split_words
 from firebreak.runbook.model import Runbook
-from firebreak.runbook.split import Part, split_document
-from firebreak.runbook.text import is_identifier_name, slugify, split_words
 
 EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd", ".txt")
 INDEX_NAMES = frozenset({"readme", "index", "_index"})

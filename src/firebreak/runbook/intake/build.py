@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from firebreak.runbook.classify import classify_command
-from firebreak.runbook.dates import ReviewDates
-from firebreak.runbook.markdown import Block, Section, label_of
+from firebreak.runbook.commands.classify import classify_command
+from firebreak.runbook.commands.placeholders import find_placeholders
+from firebreak.runbook.intake.dates import ReviewDates
+from firebreak.runbook.intake.markdown import Block, Section, label_of
+from firebreak.runbook.intake.sections import phase_kind, severity_from_label
+from firebreak.runbook.intake.text import is_identifier_name
+from firebreak.runbook.intake.units import Unit, block_units, inline_unit
 from firebreak.runbook.model import ChecklistItem, Command, Link, Phase, Runbook, RunbookKind, Step
-from firebreak.runbook.placeholders import find_placeholders
-from firebreak.runbook.sections import phase_kind, severity_from_label
-from firebreak.runbook.text import is_identifier_name
-from firebreak.runbook.units import Unit, block_units, inline_unit
 
 ALERT_LINE = re.compile(r"^\s*alerts?\s*(?:name)?\s*[:=]\s*(.+)", re.I)
 ALERTNAME = re.compile(r"\balertname\s*(?:=~?|:)\s*[\"']?([A-Za-z_][A-Za-z0-9_:]*)")

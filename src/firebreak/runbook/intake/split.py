@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from firebreak.runbook.markdown import Document, Section, label_of
-from firebreak.runbook.model import RunbookKind
-from firebreak.runbook.sections import (
+from firebreak.runbook.intake.markdown import Document, Section, label_of
+from firebreak.runbook.intake.sections import (
     SCENARIO_SIGNS,
     SIRENS,
     is_group_title,
@@ -20,7 +19,8 @@ from firebreak.runbook.sections import (
     phase_kind,
     severity_from_title,
 )
-from firebreak.runbook.text import clean_title
+from firebreak.runbook.intake.text import clean_title
+from firebreak.runbook.model import RunbookKind
 
 SKIPPED = frozenset({"table of contents", "contents", "toc"})
 

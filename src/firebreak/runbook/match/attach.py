@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.runbook import RunbookAttachmentRecord
 from firebreak.db.session import per_transaction
 from firebreak.incident import timeline
-from firebreak.runbook import store
-from firebreak.runbook.matching import Match, best_match, rank
+from firebreak.runbook.library import store
+from firebreak.runbook.match.rank import Match, best_match, rank
 from firebreak.runbook.model import Runbook
 
 
