@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
+from firebreak.cli.drill_server import start_drill_server
 from firebreak.kernel.errors import NotFound
 from firebreak.runbook.drills.catalog import find_drill
 from firebreak.runbook.drills.postgres import DEFAULT_DSN
@@ -17,7 +18,8 @@ from firebreak.runtime import Runtime
 
 @pytest.mark.parametrize("name", ["postgres-connection-exhaustion", "redis-memory-pressure"])
 def test_drill_passes_and_is_recorded(name: str, runtime: Runtime, client: TestClient) -> None:
-    report = run_drill(find_drill(name), approve=True, results_to=runtime.session_factory)
+    report = run_drill(find_drill(name), approve=True, start_server=start_drill_server,
+                        results_to=runtime.session_factory)
     text = report.render()
     assert report.passed, text
     assert report.checks["fault present before"] and report.checks["fault gone after"]
@@ -43,7 +45,7 @@ def test_drill_passes_and_is_recorded(name: str, runtime: Runtime, client: TestC
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_without_approval_the_fault_stays_and_the_drill_fails(runtime: Runtime, client: TestClient) -> None:
     report = run_drill(find_drill("postgres-connection-exhaustion"), approve=False,
-                       results_to=runtime.session_factory)
+                       start_server=start_drill_server, results_to=runtime.session_factory)
     assert not report.passed
     assert report.checks["fault present before"] and not report.checks["fault gone after"]
     assert any("awaits a second responder" in p for p in report.problems)

@@ -8,6 +8,7 @@ import typer
 
 from firebreak.cli.common import console, handle_errors
 from firebreak.cli.database import open_runtime, unit_of_work
+from firebreak.cli.drill_server import start_drill_server
 from firebreak.runbook.drills import results
 from firebreak.runbook.drills.catalog import DRILLS, find_drill
 from firebreak.runbook.drills.run import run_drill
@@ -47,7 +48,8 @@ def run(name: str = typer.Argument(..., help="Drill name (see `firebreak drill l
     spec = find_drill(name)
     runtime = open_runtime()
     try:
-        report = run_drill(spec, approve=approve, results_to=runtime.session_factory)
+        report = run_drill(spec, approve=approve, start_server=start_drill_server,
+                           results_to=runtime.session_factory)
     finally:
         runtime.close()
     if as_json:

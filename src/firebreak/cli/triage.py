@@ -15,12 +15,11 @@ from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
 from firebreak.escalate.compile import urgency_for
-from firebreak.escalate.worker import default_channels
+from firebreak.flows.silence_warnings import queue_expiry_warnings
 from firebreak.http.triage_schemas import RouteTestOut, SilenceOut
 from firebreak.kernel.errors import InvalidInput
 from firebreak.route import silences_store
 from firebreak.route.probe import probe_alert
-from firebreak.route.silence_warnings import deliver, expiry_notice
 from firebreak.route.triage import triage
 
 silence_app = typer.Typer(help="Silences: mute matching alerts for a while.", no_args_is_help=True)
@@ -189,21 +188,23 @@ def test_cmd(label: list[str] = typer.Option(..., "--label", help="k=v, repeatab
 @silence_app.command("warn")
 @handle_errors
 def warn_cmd(within: str = typer.Option("1h", "--within", help="Warn about silences ending within")) -> None:
-    """Warn the authors of silences about to expire (each silence once), through their contact methods.
+    """Queue a warning to the authors of silences about to expire (each silence once), through the outbox.
 
     Run it every few minutes (cron, systemd timer); authors are the users' handles in the configuration.
+    The worker (`firebreak worker`, or `serve`) delivers the warnings, with retries, to the author's
+    contact methods in order; each attempt is in the delivery log.
     """
     window = positive_duration(within, field="--within")
     runtime = open_runtime()
     now = runtime.clock.now()
-    with unit_of_work(runtime) as session:
-        due = silences_store.claim_expiry_warnings(session=session, now=now, within=window)
-        notices = [expiry_notice(silences_store.to_silence(record), now) for record in due]
-    contacts = {user.handle: [method.via for method in user.contact] for user in runtime.config.users}
-    channels = default_channels()
-    for number, notice in enumerate(notices, 1):
-        outcome = deliver(notice, contacts, channels, delivery_id=number)
-        where = outcome.target or "nowhere"
-        state = "warned" if outcome.result.ok else f"not warned ({outcome.result.detail})"
-        console.print(f"silence {notice.silence_id}: {notice.author} {state} via {where}", highlight=False)
-    console.print(f"{len(notices)} silence(s) ending within {within}", highlight=False)
+    try:
+        with unit_of_work(runtime) as session:
+            queued = queue_expiry_warnings(session, directory=runtime.paging.directory(), now=now, within=window)
+    finally:
+        runtime.close()
+    for warning in queued:
+        notice = warning.notice
+        state = (f"not warned ({warning.problem})" if warning.problem
+                 else f"warning queued for {', '.join(warning.targets)}")
+        console.print(f"silence {notice.silence_id}: {notice.author} {state}", highlight=False)
+    console.print(f"{len(queued)} silence(s) ending within {within}", highlight=False)

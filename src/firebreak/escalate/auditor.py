@@ -17,7 +17,7 @@ class Late:
 
     kind: str  # "step" or "notification"
     ref: int
-    incident_id: int
+    incident_id: int | None  # None for a notification about a silence
     due_at: datetime
     lateness: timedelta
 

@@ -12,12 +12,14 @@ FAMILIES = {"mailtos": "mailto", "jsons": "json", "xmls": "xml", "forms": "form"
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One rendered notification; `delivery_id` identifies it across retries (idempotency key)."""
+    """One rendered notification; `delivery_id` identifies it across retries (idempotency key).
+
+    `incident_id` is None for a notification about something else (a silence ending soon)."""
 
     title: str
     body: str
     delivery_id: int
-    incident_id: int
+    incident_id: int | None
 
 
 @dataclass(frozen=True, slots=True)

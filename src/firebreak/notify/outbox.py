@@ -1,5 +1,8 @@
 """Notify: the outbox — notifications written with the step that caused them, claimed, finished, logged.
 
+A notification is about an incident (pages, low-urgency notices, tracker posts: results go on the
+incident's timeline) or about a silence (the warning to its author that it ends soon).
+
 Never commits: the worker tick that calls these owns each transaction. Side effects (sending)
 happen between `claim_due` and `finish`, outside any transaction.
 """
@@ -11,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
@@ -24,6 +27,7 @@ from firebreak.notify.render import Rendered
 
 ACTOR = "firebreak:notify"
 OPEN_STATES = ("pending", "sending")
+SILENCE_EXPIRY = "silence_expiry"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,28 @@ def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, st
     return rows
 
 
+def enqueue_silence_warning(session: Session, *, silence_id: str, user: str, drafts: Sequence[Draft],
+                            due: datetime, hold_until: datetime, now: datetime) -> list[OutboxRecord]:
+    """Write the warning that a silence ends soon, one row per contact method of its author.
+
+    The first method is due at `due`; the others wait until `hold_until` (the silence's end) unless
+    the first fails for good and brings the next forward. One delivery cancels the rest.
+    """
+    rows = []
+    for position, draft in enumerate(drafts):
+        at = due if position == 0 else max(hold_until, due)
+        row = OutboxRecord(
+            incident_id=None, silence_id=silence_id, escalation_id=None, step_seq=0, kind=SILENCE_EXPIRY, level=0,
+            user_handle=user, contact_index=draft.contact_index, channel=family_of(draft.contact.target),
+            target=draft.target_display, title=draft.rendered.title, body=draft.rendered.body,
+            status="pending", due_at=at, next_attempt_at=at, attempts=0, token=1, fallback=False,
+            created_at=now)
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows
+
+
 def cancel_pending(session: Session, *, incident_id: int, now: datetime, reason: str) -> int:
     """Cancel notifications of an incident not yet handed to a channel; returns how many."""
     result = session.execute(
@@ -71,7 +97,7 @@ class Claim:
     token: int
     attempt: int
     attempt_id: int
-    incident_id: int
+    incident_id: int | None
     user: str
     contact_index: int
     title: str
@@ -140,7 +166,7 @@ def finish(session: Session, *, sent: Sequence[Sent], now: datetime, retry: Retr
     """
     if not sent:
         return []
-    incident_ids = sorted({item.claim.incident_id for item in sent})
+    incident_ids = sorted({item.claim.incident_id for item in sent if item.claim.incident_id is not None})
     incidents = {incident.id: incident for incident in session.scalars(
         select(IncidentRecord).where(IncidentRecord.id.in_(incident_ids)).order_by(IncidentRecord.id)
         .with_for_update())}
@@ -156,11 +182,12 @@ def finish(session: Session, *, sent: Sequence[Sent], now: datetime, retry: Retr
         if row is None or row.token != item.claim.token:
             finished.append(Finish("stale"))
             continue
-        finished.append(_finish_one(session, row, incidents[row.incident_id], item, now, retry, rng))
+        incident = incidents[row.incident_id] if row.incident_id is not None else None
+        finished.append(_finish_one(session, row, incident, item, now, retry, rng))
     return finished
 
 
-def _finish_one(session: Session, row: OutboxRecord, incident: IncidentRecord, item: Sent, now: datetime,
+def _finish_one(session: Session, row: OutboxRecord, incident: IncidentRecord | None, item: Sent, now: datetime,
                 retry: RetryPolicy, rng: random.Random | None) -> Finish:
     claim, result = item.claim, item.result
     row.token += 1
@@ -172,6 +199,8 @@ def _finish_one(session: Session, row: OutboxRecord, incident: IncidentRecord, i
         row.finished_at = now
         row.last_error = None
         _note(session, incident, "notification.delivered", {**base, "detail": result.detail}, now)
+        if row.silence_id is not None:
+            _cancel_siblings(session, row, now)
         return Finish("delivered")
     row.last_error = result.detail[:2000]
     if not retry.exhausted(claim.attempt):
@@ -186,14 +215,28 @@ def _finish_one(session: Session, row: OutboxRecord, incident: IncidentRecord, i
     return _fall_back(session, row, incident, now)
 
 
-def _fall_back(session: Session, row: OutboxRecord, incident: IncidentRecord, now: datetime) -> Finish:
+def _siblings(row: OutboxRecord) -> Select[tuple[OutboxRecord]]:
+    """The other contact methods of the same notification to the same person."""
+    return select(OutboxRecord).where(OutboxRecord.incident_id.is_not_distinct_from(row.incident_id),
+                                      OutboxRecord.silence_id.is_not_distinct_from(row.silence_id),
+                                      OutboxRecord.escalation_id.is_not_distinct_from(row.escalation_id),
+                                      OutboxRecord.step_seq == row.step_seq,
+                                      OutboxRecord.user_handle == row.user_handle,
+                                      OutboxRecord.id != row.id)
+
+
+def _cancel_siblings(session: Session, row: OutboxRecord, now: datetime) -> None:
+    """A silence's author is warned once: the delivered method makes the others unnecessary."""
+    for sibling in session.scalars(_siblings(row).where(OutboxRecord.status == "pending")):
+        sibling.status = "cancelled"
+        sibling.finished_at = now
+        sibling.last_error = f"warned through {row.target}"
+        sibling.token += 1
+
+
+def _fall_back(session: Session, row: OutboxRecord, incident: IncidentRecord | None, now: datetime) -> Finish:
     """Bring the person's next contact method forward; say so when nobody can reach them."""
-    siblings = list(session.scalars(
-        select(OutboxRecord).where(OutboxRecord.escalation_id == row.escalation_id,
-                                   OutboxRecord.step_seq == row.step_seq,
-                                   OutboxRecord.user_handle == row.user_handle,
-                                   OutboxRecord.id != row.id)
-        .order_by(OutboxRecord.contact_index)))
+    siblings = list(session.scalars(_siblings(row).order_by(OutboxRecord.contact_index)))
     following = [s for s in siblings if s.contact_index > row.contact_index and s.status == "pending"]
     if following:
         chosen = following[0]
@@ -212,17 +255,21 @@ def _fall_back(session: Session, row: OutboxRecord, incident: IncidentRecord, no
     return Finish("failed", unreachable=True)
 
 
-def _note(session: Session, incident: IncidentRecord, kind: str, data: dict[str, object], now: datetime) -> None:
+def _note(session: Session, incident: IncidentRecord | None, kind: str, data: dict[str, object],
+          now: datetime) -> None:
+    if incident is None:  # a silence's warning: its rows and the delivery log are its record
+        return
     timeline.append(session, incident_id=incident.id, kind=kind, actor=ACTOR, data=dict(data), at=now,
                     incident=incident)
 
 
-def delivery_log(session: Session, *, incident_id: int) -> list[tuple[OutboxRecord, list[DeliveryAttemptRecord]]]:
-    """Every notification of an incident with its attempts, oldest first."""
-    rows = list(session.scalars(select(OutboxRecord).where(OutboxRecord.incident_id == incident_id)
-                                .order_by(OutboxRecord.id)))
+def delivery_log(session: Session, *, incident_id: int | None = None, silence_id: str | None = None,
+                 ) -> list[tuple[OutboxRecord, list[DeliveryAttemptRecord]]]:
+    """Every notification of an incident (or of a silence) with its attempts, oldest first."""
+    about = (OutboxRecord.incident_id == incident_id) if silence_id is None else (OutboxRecord.silence_id == silence_id)
+    rows = list(session.scalars(select(OutboxRecord).where(about).order_by(OutboxRecord.id)))
     attempts = list(session.scalars(select(DeliveryAttemptRecord)
-                                    .where(DeliveryAttemptRecord.incident_id == incident_id)
+                                    .where(DeliveryAttemptRecord.outbox_id.in_([row.id for row in rows]))
                                     .order_by(DeliveryAttemptRecord.outbox_id, DeliveryAttemptRecord.attempt)))
     by_row: dict[int, list[DeliveryAttemptRecord]] = {}
     for attempt in attempts:

@@ -150,9 +150,13 @@ def expiring(*, session: Session, now: datetime, within: timedelta) -> list[Sile
 
 
 def claim_expiry_warnings(*, session: Session, now: datetime, within: timedelta) -> list[SilenceRecord]:
-    """Expiring silences whose author has not been warned yet, marked as warned now."""
-    due = [record for record in expiring(session=session, now=now, within=within)
-           if record.expiry_warned_at is None]
+    """Expiring silences whose author has not been warned yet, marked as warned now.
+
+    The rows are locked (SKIP LOCKED), so two runs at once never both claim one silence."""
+    query = select(SilenceRecord).where(SilenceRecord.starts_at <= now, SilenceRecord.ends_at > now,
+                                        SilenceRecord.ends_at <= now + within, SilenceRecord.expiry_warned_at.is_(None))
+    due = list(session.scalars(query.order_by(SilenceRecord.ends_at, SilenceRecord.id)
+                               .with_for_update(skip_locked=True)))
     for record in due:
         record.expiry_warned_at = now
     session.flush()

@@ -44,15 +44,19 @@ class EscalationRecord(Base):
 
 
 class OutboxRecord(Base):
-    """One notification to one contact method of one person, written with the step that caused it."""
+    """One notification to one contact method of one person, written with the step that caused it.
+
+    It is about an incident (a page and its kin) or a silence (the warning that it ends soon).
+    """
 
     __tablename__ = "notification_outbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    silence_id: Mapped[str | None] = mapped_column(ForeignKey("silences.id"))
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
     step_seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # page, repage
+    kind: Mapped[str] = mapped_column(String(16))  # page, repage, low_urgency, tracker, silence_expiry
     level: Mapped[int] = mapped_column(Integer)
     user_handle: Mapped[str] = mapped_column(String(255))
     contact_index: Mapped[int] = mapped_column(Integer)
@@ -74,6 +78,8 @@ class OutboxRecord(Base):
     __table_args__ = (
         UniqueConstraint("escalation_id", "step_seq", "user_handle", "contact_index",
                          name="uq_notification_outbox_step_contact"),
+        # One warning per contact method of a silence's author, ever.
+        UniqueConstraint("silence_id", "contact_index", name="uq_notification_outbox_silence_id"),
         Index("ix_notification_outbox_status_next", "status", "next_attempt_at"),
     )
     __mapper_args__ = {"version_id_col": token, "version_id_generator": False}  # noqa: RUF012
@@ -86,7 +92,7 @@ class DeliveryAttemptRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     outbox_id: Mapped[int] = mapped_column(ForeignKey("notification_outbox.id"), index=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     attempt: Mapped[int] = mapped_column(Integer)
     worker: Mapped[str] = mapped_column(String(255))
     handed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -250,7 +250,7 @@ class LateOut(BaseModel):
 
     kind: str
     ref: int
-    incident_id: int
+    incident_id: int | None
     due_at: datetime
     late_seconds: float
 

@@ -1,4 +1,6 @@
-"""Drills: run one drill end to end through the real HTTP paths of a Firebreak server it starts.
+"""Drills: run one drill end to end through the real HTTP paths of a Firebreak server.
+
+The caller passes how to start that server (`StartServer`); the drill is only its HTTP client.
 
 fault → alert (Alertmanager webhook) → incident opens, runbook matched, diagnostics run on their own →
 mitigation requested by one responder and (with `approve`) approved by a second → fault checked
@@ -23,9 +25,9 @@ from firebreak.config.loader import parse_config
 from firebreak.db.session import transaction
 from firebreak.runbook.drills import results
 from firebreak.runbook.drills.catalog import DrillSpec, examples_dir
-from firebreak.runbook.drills.fault import Fault, free_port
+from firebreak.runbook.drills.fault import Fault
 from firebreak.runbook.drills.report import Report, StepLine
-from firebreak.runbook.drills.server import DrillServer
+from firebreak.runbook.drills.target import DrillTarget, StartServer
 from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.model import Runbook
 
@@ -70,8 +72,10 @@ def step_line(step: dict[str, Any], role: str) -> StepLine:
 class DrillRun:
     """One run of one drill."""
 
-    def __init__(self, spec: DrillSpec, *, approve: bool, database_url: str | None = None) -> None:
+    def __init__(self, spec: DrillSpec, *, approve: bool, start_server: StartServer,
+                 database_url: str | None = None) -> None:
         self.spec = spec
+        self.start_server = start_server
         self.approve = approve
         self.database_url = database_url
         self.report = Report(drill=spec.name, runbook=spec.runbook, approved=approve)
@@ -83,13 +87,12 @@ class DrillRun:
         for key, value in fault.environment().items():
             os.environ.setdefault(key, value)
         with tempfile.TemporaryDirectory(prefix="firebreak-drill-") as scratch:
-            server: DrillServer | None = None
+            server: DrillTarget | None = None
             try:
                 fault.start()
-                server = DrillServer(config=parse_config(drill_config(fault), file=f"<drill {self.spec.name}>"),
-                                     data_dir=Path(scratch), runbooks=examples_dir(), port=free_port(),
-                                     database_url=self.database_url)
-                server.start()
+                server = self.start_server(
+                    config=parse_config(drill_config(fault), file=f"<drill {self.spec.name}>"),
+                    data_dir=Path(scratch), runbooks=examples_dir(), database_url=self.database_url)
                 self.exercise(fault, server)
             except (httpx.HTTPError, RuntimeError, OSError) as exc:
                 self.report.problems.append(f"{type(exc).__name__}: {exc}")
@@ -100,7 +103,7 @@ class DrillRun:
         self.finished_at = datetime.now(UTC)
         return self.report
 
-    def exercise(self, fault: Fault, server: DrillServer) -> None:
+    def exercise(self, fault: Fault, server: DrillTarget) -> None:
         report = self.report
         before = fault.observe()
         report.fault_before = before.detail
@@ -199,10 +202,11 @@ def wait_for_diagnostics(http: httpx.Client, incident_id: int, headers: dict[str
     return automatic
 
 
-def run_drill(spec: DrillSpec, *, approve: bool, results_to: sessionmaker[Session] | None = None,
-              database_url: str | None = None) -> Report:
-    """Run a drill; store its result (per runbook) where `results_to` points, when given."""
-    drill = DrillRun(spec, approve=approve, database_url=database_url)
+def run_drill(spec: DrillSpec, *, approve: bool, start_server: StartServer,
+              results_to: sessionmaker[Session] | None = None, database_url: str | None = None) -> Report:
+    """Run a drill against a server `start_server` starts; store its result (per runbook) where
+    `results_to` points, when given."""
+    drill = DrillRun(spec, approve=approve, start_server=start_server, database_url=database_url)
     report = drill.run()
     if results_to is not None:
         with transaction(results_to) as session:

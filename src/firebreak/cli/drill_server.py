@@ -1,12 +1,14 @@
-"""Drills: a Firebreak server started in this process on a free port, with the drill's configuration,
-its own database (SQLite in a scratch folder unless told otherwise), the example runbooks imported,
-and tokens for an integration and two responders."""
+"""`firebreak drill run`: the Firebreak server a drill exercises, started in this process on a free port.
+
+It has the drill's configuration, its own database (SQLite in a scratch folder unless told
+otherwise), the example runbooks imported, and tokens for an integration and two responders.
+The drill itself (`firebreak.runbook.drills.run`) only talks to it over HTTP.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -16,17 +18,12 @@ from firebreak.db.migrate import upgrade
 from firebreak.db.session import transaction
 from firebreak.http.app import create_app
 from firebreak.kernel.settings import Settings
+from firebreak.runbook.drills.fault import free_port
+from firebreak.runbook.drills.target import Credentials
 from firebreak.runbook.intake.importer import import_paths
 from firebreak.runbook.library import store
 from firebreak.runtime import Runtime
 from firebreak.security.tokens import create_token
-
-
-@dataclass(frozen=True)
-class Credentials:
-    ingest: str
-    requester: str
-    approver: str
 
 
 class DrillServer:
@@ -63,3 +60,15 @@ class DrillServer:
         self._server.should_exit = True
         self._thread.join(timeout=20)
         self.runtime.close()
+
+
+def start_drill_server(*, config: Config, data_dir: Path, runbooks: Path, database_url: str | None) -> DrillServer:
+    """Start a drill's server on a free port (a `StartServer` for `run_drill`)."""
+    server = DrillServer(config=config, data_dir=data_dir, runbooks=runbooks, port=free_port(),
+                         database_url=database_url)
+    try:
+        server.start()
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
