@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from firebreak.config import parse_config
@@ -55,7 +56,7 @@ def log(runtime: Runtime, silence_id: str) -> list[tuple[int, str, list[str]]]:
 
 
 def test_a_warning_is_an_outbox_row_the_worker_delivers_with_retries_once(
-        runtime: Runtime, clock: FixedClock, receiver: Receiver) -> None:
+        runtime: Runtime, clock: FixedClock, receiver: Receiver, client: TestClient) -> None:
     receiver.fail_first = 2
     directory = directory_for(receiver.url, receiver.url + "2")
     worker = Worker(runtime.session_factory, lambda: directory, clock)
@@ -83,6 +84,11 @@ def test_a_warning_is_an_outbox_row_the_worker_delivers_with_retries_once(
     clock.advance(timedelta(hours=1))  # past the silence's end: the held second method stays cancelled
     worker.deliver()
     assert len(receiver.requests) == 3
+    shown_log = client.get(f"/api/v1/silences/{silence_id}/deliveries").json()
+    assert [(d["kind"], d["status"], [a["outcome"] for a in d["attempts"]]) for d in shown_log] == [
+        ("silence_expiry", "delivered", ["failed", "failed", "delivered"]), ("silence_expiry", "cancelled", [])]
+    missing = client.get("/api/v1/silences/nope/deliveries")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
 
 
 def test_a_method_that_keeps_failing_falls_back_to_the_next(runtime: Runtime, clock: FixedClock,

@@ -11,6 +11,7 @@ from jinja2 import Environment
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
 from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.oncall import OnCallAnswer, calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON, Segment
@@ -23,6 +24,7 @@ from firebreak.kernel.clock import as_utc
 from firebreak.kernel.errors import FirebreakError, InvalidInput, NotFound
 from firebreak.kernel.redact import redact
 from firebreak.notify import ack_link, outbox
+from firebreak.route import silences_store
 from firebreak.runtime import Runtime
 
 router = APIRouter(tags=["paging"])
@@ -220,17 +222,29 @@ def delete_override(override_id: Annotated[int, Path(ge=1, le=2**31 - 1)], db: D
     return Response(status_code=204)
 
 
-@router.get("/api/v1/incidents/{incident_id}/deliveries", response_model=list[DeliveryOut])
-def incident_deliveries(incident_id: IncidentId, db: DB, _caller: Viewer) -> list[DeliveryOut]:
-    """The delivery log: every notification of the incident and every attempt to send it."""
-    service.get(db, incident_id=incident_id)
+def deliveries_out(log: list[tuple[OutboxRecord, list[DeliveryAttemptRecord]]]) -> list[DeliveryOut]:
     return [DeliveryOut(id=row.id, kind=row.kind, level=row.level, step=row.step_seq, user=row.user_handle,
                         contact_index=row.contact_index, channel=row.channel, target=row.target, status=row.status,
                         due_at=row.due_at, fallback=row.fallback, title=row.title, last_error=row.last_error,
                         attempts=[AttemptOut(attempt=a.attempt, outcome=a.outcome, handed_at=a.handed_at,
                                              finished_at=a.finished_at, detail=a.detail, worker=a.worker)
                                   for a in attempts])
-            for row, attempts in outbox.delivery_log(db, incident_id=incident_id)]
+            for row, attempts in log]
+
+
+@router.get("/api/v1/incidents/{incident_id}/deliveries", response_model=list[DeliveryOut])
+def incident_deliveries(incident_id: IncidentId, db: DB, _caller: Viewer) -> list[DeliveryOut]:
+    """The delivery log: every notification of the incident and every attempt to send it."""
+    service.get(db, incident_id=incident_id)
+    return deliveries_out(outbox.delivery_log(db, incident_id=incident_id))
+
+
+@router.get("/api/v1/silences/{silence_id}/deliveries", response_model=list[DeliveryOut])
+def silence_deliveries(silence_id: Annotated[str, Path(min_length=1, max_length=36)], db: DB,
+                       _caller: Viewer) -> list[DeliveryOut]:
+    """The delivery log of the warning to a silence's author that it ends soon."""
+    silences_store.get(session=db, silence_id=silence_id)
+    return deliveries_out(outbox.delivery_log(db, silence_id=silence_id))
 
 
 @router.get("/api/v1/incidents/{incident_id}/escalation", response_model=EscalationOut)
