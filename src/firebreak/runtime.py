@@ -1,14 +1,13 @@
-"""Composition root: one place that wires settings, storage, configuration, triage and hooks."""
+"""Composition root: one place that wires settings, storage, configuration and who reacts to incident events."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,34 +15,24 @@ from firebreak.config.held_secrets import held_secrets
 from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
-from firebreak.db.models.core import AlertRecord
-from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory, per_transaction
+from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory
 from firebreak.escalate.process import Paging
 from firebreak.flows import change
 from firebreak.flows.batcher import IngestBatcher
-from firebreak.flows.hooks import Hooks
 from firebreak.flows.receive import ReceiveContext
+from firebreak.incident.events import IncidentOpened, SeverityChanged, StatusChanged, Subscribers
 from firebreak.incident.roles import known_names
-from firebreak.ingest.alert import Alert
 from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.redact import remember_secrets
 from firebreak.kernel.settings import Settings
-from firebreak.route import silences_store
-from firebreak.route.decision import TriageDecision
-from firebreak.route.inhibition import InhibitRule
-from firebreak.route.matchers import MatchOp, matches_all
 from firebreak.route.severity import level_named
-from firebreak.route.silences import SilenceIndex
-from firebreak.route.triage import triage
 from firebreak.runbook.execute.process import Execution
 from firebreak.runbook.match import attach
 from firebreak.security.bootstrap import ENV_ADMIN_PASSWORD, ENV_ADMIN_TOKEN, ENV_INGEST_KEY
 from firebreak.security.secrets import resolve_secret
 from firebreak.security.users import list_users
 
-FIRING_SOURCES_MAX = 5000
-SILENCE_CACHE = "firebreak.active_silences"
 FIRST_START_SETTINGS = (ENV_ADMIN_TOKEN, ENV_INGEST_KEY, ENV_ADMIN_PASSWORD)
 
 
@@ -56,7 +45,7 @@ class Runtime:
     engine: Engine = field(init=False)
     session_factory: sessionmaker[Session] = field(init=False)
     read_session_factory: sessionmaker[Session] = field(init=False)
-    hooks: Hooks = field(default_factory=Hooks)
+    subscribers: Subscribers = field(default_factory=Subscribers)
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
     paging: Paging = field(init=False)
@@ -71,11 +60,10 @@ class Runtime:
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
         self.paging = Paging(settings=self.settings, config=self.config_holder,
-                             session_factory=self.session_factory, clock=self.clock, hooks=self.hooks)
-        self.hooks.on_opened.append(attach.on_incident_opened)
-        self.hooks.on_opened.append(change.on_incident_opened)
+                             session_factory=self.session_factory, clock=self.clock)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
-                                   clock=self.clock, hooks=self.hooks)
+                                   clock=self.clock)
+        subscribe_stages(self.subscribers, self.paging, self.execution)
         # Redaction masks every secret this process holds, wherever it would be printed.
         remember_secrets(settings_secrets(self.settings, os.environ))
         remember_secrets(held_secrets(self.config, os.environ))
@@ -86,41 +74,12 @@ class Runtime:
         """The configuration in force (swapped whole on reload)."""
         return self.config_holder.current
 
-    def triage(self, alert: Alert, session: Session) -> TriageDecision:
-        """Route one alert (service, team, severity, policy, silences, inhibition)."""
-        config = self.config
-        now = self.clock.now()
-        decision = triage(alert, config, now, silences=self.active_silences(session, now),
-                          firing=self.inhibition_sources(session, config, alert))
-        if decision.silenced_by:
-            silences_store.record_matches(session=session, silence_ids=decision.silenced_by, now=now)
-        return decision
-
-    def active_silences(self, session: Session, now: datetime) -> SilenceIndex:
-        """Silences stored through the API that are active now, read once per transaction."""
-        # Read once per batch; triage checks each silence's window against its own `now` again.
-        return per_transaction(session, SILENCE_CACHE,
-                               lambda: SilenceIndex(silences_store.active(session=session, now=now)))
-
-    def inhibition_sources(self, session: Session, config: Config, alert: Alert) -> list[Alert]:
-        """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
-        rules = [rule for rule in config.triage_plan.inhibit if matches_all(rule.target, alert.labels)]
-        if not rules:
-            return []
-        query = select(AlertRecord).where(AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),
-                                          AlertRecord.inhibited_by.is_(None))
-        names = source_alertnames(rules)
-        if names is not None:
-            # Every candidate rule names its source alert: read only those alerts.
-            query = query.where(AlertRecord.name.in_(sorted(names)))
-        rows = session.scalars(query.order_by(AlertRecord.id.desc()).limit(FIRING_SOURCES_MAX))
-        return [record_to_alert(row) for row in rows]
-
     def receive_context(self) -> ReceiveContext:
         """A fresh receive context at the current time."""
         config = self.config
-        return ReceiveContext(now=self.clock.now(), triage=self.triage, hooks=self.hooks,
-                              auto_resolve=config.auto_resolve_policy, scale=config.severity_scale,
+        return ReceiveContext(now=self.clock.now(), config=config, clock=self.clock,
+                              subscribers=self.subscribers, auto_resolve=config.auto_resolve_policy,
+                              scale=config.severity_scale,
                               reopen_within=config.reopen_within)
 
     def severity_levels(self) -> list[str]:
@@ -152,6 +111,16 @@ class Runtime:
         self.engine.dispose()
 
 
+def subscribe_stages(subscribers: Subscribers, paging: Paging, execution: Execution) -> None:
+    """Every stage that reacts to incident events, in the order it runs within the incident's transaction."""
+    subscribers.subscribe(IncidentOpened, paging.handlers.opened)
+    subscribers.subscribe(IncidentOpened, attach.on_incident_opened)
+    subscribers.subscribe(IncidentOpened, change.on_incident_opened)
+    subscribers.subscribe(IncidentOpened, execution.diagnostics.on_opened)
+    subscribers.subscribe(StatusChanged, paging.handlers.status_changed)
+    subscribers.subscribe(SeverityChanged, paging.handlers.severity_changed)
+
+
 def settings_secrets(settings: Settings, environ: Mapping[str, str]) -> set[str]:
     """The database password, the signing key and first-start credentials given in the environment."""
     found: set[str] = set()
@@ -165,22 +134,3 @@ def settings_secrets(settings: Settings, environ: Mapping[str, str]) -> set[str]
             except ConfigError:
                 continue  # whoever reads it reports the problem
     return found
-
-
-def record_to_alert(row: AlertRecord) -> Alert:
-    """A stored alert back as a canonical alert (for inhibition checks)."""
-    return Alert(source=row.source, fingerprint=row.fingerprint, status="firing", labels=row.labels,
-                 annotations=row.annotations, summary=row.summary, severity_hint=row.severity_hint,
-                 starts_at=row.starts_at, ends_at=row.ends_at, dedup_key=row.dedup_key,
-                 routing_key=row.routing_key)
-
-
-def source_alertnames(rules: Sequence[InhibitRule]) -> set[str] | None:
-    """The alert names every source must have, when each rule pins one with `alertname="…"`."""
-    names: set[str] = set()
-    for rule in rules:
-        pinned = [m.value for m in rule.source if m.name == "alertname" and m.op is MatchOp.EQ]
-        if not pinned:
-            return None
-        names.add(pinned[0])
-    return names

@@ -15,9 +15,10 @@ from firebreak.config import Config, parse_config
 from firebreak.db.models.core import IncidentRecord, TimelineEntryRecord
 from firebreak.db.models.paging import EscalationRecord, OutboxRecord
 from firebreak.escalate.directory import Directory
-from firebreak.escalate.hooks import PagingHooks
+from firebreak.escalate.handlers import PagingHandlers
 from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.incident import service
+from firebreak.incident.events import IncidentOpened
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
 from firebreak.notify.console import ConsoleChannel
@@ -103,7 +104,7 @@ OpenIncident = Callable[..., int]
 @pytest.fixture
 def open_incident(runtime: Runtime, directory: Directory, clock: FixedClock) -> OpenIncident:
     """Open an incident and start its escalation in one transaction, as the receive flow does."""
-    hooks = PagingHooks(lambda: directory)
+    hooks = PagingHandlers(lambda: directory)
     counter = iter(range(1, 1_000_000))
 
     def make(severity: str | None = "P0", policy: str | None = "seed", team: str | None = None) -> int:
@@ -111,7 +112,7 @@ def open_incident(runtime: Runtime, directory: Directory, clock: FixedClock) -> 
             incident = service.open_incident(
                 session, title=f"Checkout failing {next(counter)}", severity=severity, service="api", team=team,
                 escalation_policy=policy, group_key=f"g{next(counter)}", now=clock.now(), actor="test", data={})
-            hooks.opened(session, incident, None, None, clock.now())  # type: ignore[arg-type]
+            hooks.opened(session, IncidentOpened(incident, None, None, clock.now()))  # type: ignore[arg-type]
             return incident.id
 
     return make

@@ -12,7 +12,6 @@ from firebreak.config import ConfigError, load_config, parse_config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.escalate.compile import build_directory, reachability_warnings
 from firebreak.escalate.process import Paging, signing_secret
-from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
 
@@ -129,7 +128,7 @@ def test_on_call_users_nobody_can_reach_are_warned_about_at_load(tmp_path: Path,
     settings = Settings(data_dir=tmp_path, config=path)
     with caplog.at_level(logging.WARNING, logger="firebreak.paging"):
         paging = Paging(settings=settings, config=ConfigHolder(path), session_factory=None,  # type: ignore[arg-type]
-                        clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)), hooks=Hooks())
+                        clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
     assert paging.warnings == warnings
     assert sum("cannot be paged" in record.getMessage() for record in caplog.records) == 2
 

@@ -12,12 +12,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from firebreak.db.models.paging import EscalationRecord
 from firebreak.escalate import engine, override_store
 from firebreak.escalate.directory import Directory
-from firebreak.escalate.hooks import PagingHooks
+from firebreak.escalate.handlers import PagingHandlers
 from firebreak.escalate.policy import Snapshot
 from firebreak.escalate.worker import Worker
-from firebreak.flows.hooks import Hooks
 from firebreak.flows.respond import acknowledge, change_status
 from firebreak.incident import service
+from firebreak.incident.events import IncidentOpened, SeverityChanged, StatusChanged, Subscribers
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
@@ -33,10 +33,12 @@ from tests.escalate.conftest import (
 MIN = timedelta(minutes=1)
 
 
-def hooks_for(directory: Directory) -> Hooks:
-    hooks = Hooks()
-    PagingHooks(lambda: directory).install(hooks)
-    return hooks
+def hooks_for(directory: Directory) -> Subscribers:
+    handlers = PagingHandlers(lambda: directory)
+    subscribers = Subscribers()
+    subscribers.subscribe(StatusChanged, handlers.status_changed)
+    subscribers.subscribe(SeverityChanged, handlers.severity_changed)
+    return subscribers
 
 
 def test_start_freezes_the_policy_with_a_due_time_and_token(runtime: Runtime, open_incident: OpenIncident,
@@ -53,12 +55,12 @@ def test_start_freezes_the_policy_with_a_due_time_and_token(runtime: Runtime, op
 
 
 def test_start_rolls_back_with_the_incident(runtime: Runtime, directory: Directory, clock: FixedClock) -> None:
-    hooks = PagingHooks(lambda: directory)
+    hooks = PagingHandlers(lambda: directory)
     with pytest.raises(RuntimeError), runtime.session_factory.begin() as session:
         incident = service.open_incident(session, title="t", severity="P0", service=None, team=None,
                                          escalation_policy="seed", group_key="k", now=clock.now(), actor="t",
                                          data={})
-        hooks.opened(session, incident, None, None, clock.now())  # type: ignore[arg-type]
+        hooks.opened(session, IncidentOpened(incident, None, None, clock.now()))  # type: ignore[arg-type]
         raise RuntimeError("the incident change fails")
     with runtime.session_factory() as session:
         assert session.scalars(select(EscalationRecord)).all() == []
@@ -114,7 +116,7 @@ def test_acknowledgement_stops_paging_and_cancels_delayed_contacts(
     worker.deliver()
     clock.set(start + 1 * MIN)
     with runtime.session_factory.begin() as session:
-        acknowledge(session, incident_id=incident_id, actor="ann", now=clock.now(), hooks=hooks_for(directory))
+        acknowledge(session, incident_id=incident_id, actor="ann", now=clock.now(), subscribers=hooks_for(directory))
     for minutes in (2, 5, 15, 30):  # the 30m acknowledgement timeout would re-page at 31m
         clock.set(start + minutes * MIN)
         worker.run_steps()
@@ -138,7 +140,7 @@ def test_acknowledgement_timeout_pages_again_from_the_first_level(
     worker.run_steps()
     clock.set(start + 3 * MIN)
     with runtime.session_factory.begin() as session:
-        acknowledge(session, incident_id=incident_id, actor="ann", now=clock.now(), hooks=hooks_for(directory))
+        acknowledge(session, incident_id=incident_id, actor="ann", now=clock.now(), subscribers=hooks_for(directory))
     clock.set(start + 33 * MIN - timedelta(seconds=1))
     worker.run_steps()
     with runtime.session_factory() as session:
@@ -171,7 +173,7 @@ def test_resolving_stops_and_reopening_restarts(runtime: Runtime, open_incident:
     hooks = hooks_for(directory)
     with runtime.session_factory.begin() as session:
         incident = service.get(session, incident_id=incident_id, lock=True)
-        change_status(session, incident=incident, target="resolved", actor="bob", now=clock.now(), hooks=hooks)
+        change_status(session, incident=incident, target="resolved", actor="bob", now=clock.now(), subscribers=hooks)
     clock.set(start + 20 * MIN)
     worker.run_steps()
     with runtime.session_factory() as session:
@@ -179,7 +181,7 @@ def test_resolving_stops_and_reopening_restarts(runtime: Runtime, open_incident:
         assert len(paged_users(session, incident_id)) == 1
     with runtime.session_factory.begin() as session:
         incident = service.get(session, incident_id=incident_id, lock=True)
-        change_status(session, incident=incident, target="triggered", actor="alert", now=clock.now(), hooks=hooks)
+        change_status(session, incident=incident, target="triggered", actor="alert", now=clock.now(), subscribers=hooks)
     worker.run_steps()
     with runtime.session_factory() as session:
         assert paged_users(session, incident_id) == [(1, "ann"), (1, "ann")]

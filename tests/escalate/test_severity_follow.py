@@ -98,7 +98,7 @@ def test_a_less_severe_alert_never_lowers_and_a_responder_choice_stands(runtime:
         incident = service.get(session, incident_id=incident_id, lock=True)
         assert incident.severity == "P1"
         change_severity(session, incident=incident, severity="P0", actor="ann", now=clock.now(),
-                        hooks=runtime.hooks, reason="card payments down")
+                        subscribers=runtime.subscribers, reason="card payments down")
     receive(runtime, alert("high", "c"), alert("medium", "d"))
     with runtime.session_factory() as session:
         assert service.get(session, incident_id=incident_id).severity == "P0"

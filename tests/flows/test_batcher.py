@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord
+from firebreak.flows import receive
 from firebreak.flows.batcher import receive_in_transaction
 from firebreak.ingest.alertmanager import parse_alertmanager
 from tests.payloads import alertmanager, am_alert
@@ -40,19 +41,19 @@ def test_racing_transactions_without_the_batcher_still_open_one_incident(runtime
         assert s.scalar(select(AlertRecord.count)) == 12
 
 
-def test_a_failing_request_fails_alone(runtime) -> None:
+def test_a_failing_request_fails_alone(runtime, monkeypatch) -> None:
     runtime.batcher.start()
     good = parse_alertmanager(alertmanager(am_alert("Good")))
     calls = {"n": 0}
-    original = runtime.triage
+    original = receive.triage_alert
 
-    def exploding(alert, session):  # type: ignore[no-untyped-def]
+    def exploding(session, alert, **kwargs):  # type: ignore[no-untyped-def]
         if alert.labels["alertname"] == "Bad":
             calls["n"] += 1
             raise RuntimeError("boom")
-        return original(alert, session)
+        return original(session, alert, **kwargs)
 
-    runtime.triage = exploding  # type: ignore[method-assign]
+    monkeypatch.setattr(receive, "triage_alert", exploding)
     bad = parse_alertmanager(alertmanager(am_alert("Bad")))
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(runtime.batcher.submit, bad), pool.submit(runtime.batcher.submit, good)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from firebreak.incident import service, timeline
+from firebreak.incident.events import IncidentOpened
 from firebreak.runbook.match import attach
 from firebreak.runtime import Runtime
 from tests.conftest import auth
@@ -108,7 +109,7 @@ def test_a_responder_attaches_a_runbook_to_an_incident(client: TestClient, runti
 def test_an_alert_opening_an_incident_attaches_its_runbook(client: TestClient, ingest_client: TestClient,
                                                              runtime: Runtime) -> None:
     client.post("/api/v1/runbooks/import", json={"documents": seed_documents()})
-    runtime.hooks.on_opened.append(attach.on_incident_opened)
+    runtime.subscribers.subscribe(IncidentOpened, attach.on_incident_opened)
     payload = alertmanager(am_alert("DatabaseConnectionPoolExhausted", service="backend"))
     assert ingest_client.post("/api/v1/alerts/alertmanager", json=payload).status_code == 202
     incident_id = client.get("/api/v1/incidents").json()["items"][0]["id"]

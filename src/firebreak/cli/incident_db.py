@@ -48,11 +48,11 @@ class LocalIncidents:
                     as_name=self.as_name) as done:
             if target == "acknowledged":
                 acknowledge(done.session, incident_id=incident_id, actor=done.actor, now=done.now,
-                            hooks=self.runtime.hooks)
+                            subscribers=self.runtime.subscribers)
             else:
                 incident = service.get(done.session, incident_id=incident_id, lock=True)
                 change_status(done.session, incident=incident, target=target, actor=done.actor, now=done.now,
-                              hooks=self.runtime.hooks, reason=reason)
+                              subscribers=self.runtime.subscribers, reason=reason)
 
     def note(self, incident_id: int, text: str) -> None:
         with change(self.runtime, action="incident note", target={"incident_id": incident_id},
@@ -67,7 +67,7 @@ class LocalIncidents:
                     as_name=self.as_name) as done:
             incident = service.get(done.session, incident_id=incident_id, lock=True)
             change_incident_severity(done.session, incident=incident, severity=level, actor=done.actor,
-                                     now=done.now, hooks=self.runtime.hooks, reason=reason)
+                                     now=done.now, subscribers=self.runtime.subscribers, reason=reason)
         return self.detail(incident_id)
 
     def role(self, incident_id: int, role: str, assignee: str | None) -> None:

@@ -16,6 +16,7 @@ from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
 from firebreak.escalate.compile import urgency_for
 from firebreak.flows.silence_warnings import queue_expiry_warnings
+from firebreak.flows.triage import inhibition_sources
 from firebreak.http.triage_schemas import RouteTestOut, SilenceOut
 from firebreak.kernel.errors import InvalidInput
 from firebreak.route import silences_store
@@ -180,7 +181,7 @@ def test_cmd(label: list[str] = typer.Option(..., "--label", help="k=v, repeatab
         alert = probe_alert(labels, annotations=annotations, severity=severity)
         with unit_of_work(runtime) as session:
             decision = triage(alert, config, now, silences=silences_store.active(session=session, now=now),
-                              firing=runtime.inhibition_sources(session, config, alert), explain=True)
+                              firing=inhibition_sources(session, config, alert), explain=True)
         data = RouteTestOut.of(decision, urgency_for(config, decision.severity, now)).model_dump(mode="json")
     print_decision(data)
 

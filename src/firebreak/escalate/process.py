@@ -1,4 +1,5 @@
-"""Escalate: paging for one process — the directory kept in step with the configuration, hooks, worker."""
+"""Escalate: paging for one process — the directory kept in step with the configuration, the incident
+event handlers, the worker."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.escalate.compile import build_directory, reachability_warnings
 from firebreak.escalate.directory import Directory
-from firebreak.escalate.hooks import PagingHooks
+from firebreak.escalate.handlers import PagingHandlers
 from firebreak.escalate.worker import Worker, WorkerOptions
-from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.files import write_private
@@ -46,10 +46,10 @@ def signing_secret(settings: Settings) -> bytes:
 
 
 class Paging:
-    """Compiles the paging directory now and on every reload, installs the hooks, runs the worker."""
+    """Compiles the paging directory now and on every reload, offers its event handlers, runs the worker."""
 
     def __init__(self, *, settings: Settings, config: ConfigHolder, session_factory: sessionmaker[Session],
-                 clock: Clock, hooks: Hooks) -> None:
+                 clock: Clock) -> None:
         self._settings = settings
         self._holder = config
         self._session_factory = session_factory
@@ -60,7 +60,7 @@ class Paging:
         for warning in self.warnings:
             LOG.warning("configuration: %s", warning)
         config.on_reload(self._reload)
-        PagingHooks(self.directory).install(hooks)
+        self.handlers = PagingHandlers(self.directory)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.changes import ChangeEventRecord
-from firebreak.db.models.core import AlertRecord, IncidentRecord
+from firebreak.db.models.core import IncidentRecord
 from firebreak.incident import timeline
+from firebreak.incident.events import IncidentOpened
 from firebreak.ingest.pagerduty_change import Change
-from firebreak.route.decision import TriageDecision
 from firebreak.route.plan import HasTriagePlan
 from firebreak.route.triage import triage
 
@@ -66,9 +66,9 @@ def receive_change(session: Session, change: Change, *, config: HasTriagePlan, n
     return ChangeOutcome(record.id, service, tuple(incident.id for incident in incidents))
 
 
-def on_incident_opened(session: Session, incident: IncidentRecord, alert: AlertRecord, decision: TriageDecision,
-                       now: datetime) -> None:
-    """Hook for a newly opened incident: the changes of its service from the hour before."""
+def on_incident_opened(session: Session, event: IncidentOpened) -> None:
+    """On IncidentOpened: note the changes of the incident's service from the hour before."""
+    incident, now = event.incident, event.now
     if incident.service is None:
         return
     recent = list(session.scalars(

@@ -1,14 +1,16 @@
 """Receive flow: canonical alerts in → dedup → triage → group into incidents (one transaction).
 
 The order of the receive pipeline is the literal sequence in `receive_one`:
-PagerDuty acknowledge → resolve → dedup repeat → triage (route, silence, inhibit) → store →
-attach to the group's open incident, reopen its recently resolved one (REO-1) or open a new one →
-raise the incident's severity to the alert's → start what an opened incident needs.
+PagerDuty acknowledge → resolve → dedup repeat → triage (route, silence, inhibit; `flows.triage`) →
+store → muted or inhibited alerts stop here → attach to the group's open incident, reopen its
+recently resolved one (REO-1) or open a new one → raise the incident's severity to the alert's →
+publish what happened (`incident.events`: IncidentOpened, SeverityChanged, StatusChanged) to the
+stages that react to it, wired in the composition root.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -16,21 +18,23 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from firebreak.config.models import Config
 from firebreak.config.types import format_duration
 from firebreak.db.models.core import AlertRecord, IncidentRecord
-from firebreak.flows.hooks import Hooks
 from firebreak.flows.respond import change_severity, change_status
+from firebreak.flows.triage import triage_alert
 from firebreak.incident import service, timeline
 from firebreak.incident.auto_resolve import AutoResolvePolicy
+from firebreak.incident.events import IncidentOpened, Subscribers
 from firebreak.incident.lifecycle import is_open
 from firebreak.ingest.alert import Alert
 from firebreak.ingest.fingerprint import group_key
+from firebreak.kernel.clock import Clock
 from firebreak.route.decision import TriageDecision
 from firebreak.route.severity import SeverityScale
 
 Outcome = Literal["opened", "attached", "reopened", "deduplicated", "resolved", "acknowledged", "muted",
                   "inhibited", "recorded", "unknown_key"]
-Triage = Callable[[Alert, Session], TriageDecision]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +50,21 @@ class ReceiveOutcome:
 
 @dataclass
 class ReceiveContext:
-    """Everything the flow needs besides the session: time, actor, triage, hooks and grouping rules.
+    """Everything the flow needs besides the session: time, configuration, actor, subscribers, grouping rules.
 
-    `scale` orders severities (an attached alert may raise its incident's); `reopen_within` is how
-    long after resolution a new alert of the group reopens the incident (zero: never).
+    `config` is what triage routes by and `clock` the time each alert is triaged at; `scale` orders
+    severities (an attached alert may raise its incident's); `reopen_within` is how long after
+    resolution a new alert of the group reopens the incident (zero: never).
     """
 
     now: datetime
-    triage: Triage
+    config: Config
+    clock: Clock
     actor: str = "firebreak"
     auto_resolve: AutoResolvePolicy = field(default_factory=AutoResolvePolicy)
     scale: SeverityScale | None = None
     reopen_within: timedelta = timedelta(0)
-    hooks: Hooks = field(default_factory=Hooks)
+    subscribers: Subscribers = field(default_factory=Subscribers)
     _open_alerts: dict[str, AlertRecord] = field(default_factory=dict)
     _known_absent: set[str] = field(default_factory=set)
 
@@ -93,20 +99,14 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
         return resolve_alert(session, alert, existing, ctx)
     if existing is not None:
         return repeat_alert(session, alert, existing, ctx)
-    decision = ctx.triage(alert, session)
+    decision = triage_alert(session, alert, config=ctx.config, now=ctx.clock.now())
     record = store_alert(session, alert, decision, ctx)
     if decision.muted_by is not None:
         return ReceiveOutcome(alert.fingerprint, "muted", record.id, None, alert.dedup_key)
     if decision.inhibited_by is not None:
-        source = find_open_alert(session, decision.inhibited_by, ctx)
-        if source is not None and source.incident_id is not None:
-            incident = service.get(session, incident_id=source.incident_id, lock=True)
-            attach_alert(session, incident, record, ctx, kind="alert.inhibited")
-            return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, incident.id, alert.dedup_key)
-        return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, None, alert.dedup_key)
+        return inhibit_alert(session, alert, record, decision.inhibited_by, ctx)
     key = alert.sender_group or group_key(alert.labels, decision.group_by)
-    incident = session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
-                               .with_for_update()).one_or_none()
+    incident = find_group_incident(session, key)
     outcome: Outcome = "attached"
     if incident is None and ctx.reopen_within > timedelta(0):
         incident = reopen_resolved(session, key, record, ctx)
@@ -115,15 +115,38 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
         attach_alert(session, incident, record, ctx, kind="alert.attached")
         raise_severity(session, incident, record, ctx)
         return ReceiveOutcome(alert.fingerprint, outcome, record.id, incident.id, alert.dedup_key)
-    incident = service.open_incident(
+    incident = open_incident(session, alert, decision, key, ctx)
+    attach_alert(session, incident, record, ctx, kind="alert.attached")
+    ctx.subscribers.publish(session, IncidentOpened(incident=incident, alert=record, decision=decision,
+                                                    now=ctx.now))
+    return ReceiveOutcome(alert.fingerprint, "opened", record.id, incident.id, alert.dedup_key)
+
+
+def inhibit_alert(session: Session, alert: Alert, record: AlertRecord, source_fingerprint: str,
+                  ctx: ReceiveContext) -> ReceiveOutcome:
+    """An inhibited alert joins its open source alert's incident (noted as inhibited), opening nothing."""
+    source = find_open_alert(session, source_fingerprint, ctx)
+    if source is not None and source.incident_id is not None:
+        incident = service.get(session, incident_id=source.incident_id, lock=True)
+        attach_alert(session, incident, record, ctx, kind="alert.inhibited")
+        return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, incident.id, alert.dedup_key)
+    return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, None, alert.dedup_key)
+
+
+def find_group_incident(session: Session, key: str) -> IncidentRecord | None:
+    """The open incident of this group key, if any (locked)."""
+    return session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
+                           .with_for_update()).one_or_none()
+
+
+def open_incident(session: Session, alert: Alert, decision: TriageDecision, key: str,
+                  ctx: ReceiveContext) -> IncidentRecord:
+    """A new incident for the group, routed as triage decided."""
+    return service.open_incident(
         session, title=alert.summary or alert.name, severity=decision.severity, service=decision.service,
         team=decision.team, escalation_policy=decision.escalation_policy, group_key=key, now=ctx.now,
         actor=ctx.actor, data={"source": alert.source, "fingerprint": alert.fingerprint,
                                "routes": list(decision.routes), "reasons": list(decision.reasons)})
-    attach_alert(session, incident, record, ctx, kind="alert.attached")
-    for hook in ctx.hooks.on_opened:
-        hook(session, incident, record, decision, ctx.now)
-    return ReceiveOutcome(alert.fingerprint, "opened", record.id, incident.id, alert.dedup_key)
 
 
 def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> AlertRecord | None:
@@ -194,7 +217,7 @@ def attach_alert(session: Session, incident: IncidentRecord, record: AlertRecord
 
 def raise_repeated_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> None:
     """Re-triage a repeat that now claims another severity; only ever raise what is stored."""
-    severity = ctx.triage(alert, session).severity
+    severity = triage_alert(session, alert, config=ctx.config, now=ctx.clock.now()).severity
     if severity is None or not is_more_severe(ctx.scale, severity, existing.severity):
         return
     existing.severity = severity
@@ -218,7 +241,7 @@ def raise_severity(session: Session, incident: IncidentRecord, record: AlertReco
     if record.severity is None or not is_more_severe(ctx.scale, record.severity, incident.severity):
         return
     change_severity(session, incident=incident, severity=record.severity, actor=ctx.actor, now=ctx.now,
-                    hooks=ctx.hooks, reason=f"alert {record.name} is {record.severity}",
+                    subscribers=ctx.subscribers, reason=f"alert {record.name} is {record.severity}",
                     cause={"alert_id": record.id, "name": record.name, "fingerprint": record.fingerprint,
                            "source": record.source, "severity": record.severity})
 
@@ -233,7 +256,8 @@ def reopen_resolved(session: Session, key: str, record: AlertRecord, ctx: Receiv
         .with_for_update()).one_or_none()
     if incident is None:
         return None
-    change_status(session, incident=incident, target="triggered", actor=ctx.actor, now=ctx.now, hooks=ctx.hooks,
+    change_status(session, incident=incident, target="triggered", actor=ctx.actor, now=ctx.now,
+                  subscribers=ctx.subscribers,
                   reason=f"alert {record.name} fired again within {format_duration(ctx.reopen_within)} "
                          "of resolution")
     return incident
@@ -274,7 +298,7 @@ def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,
             incident.alerts_resolved_at = ctx.now
             if ctx.auto_resolve.applies(service=incident.service, source=existing.source):
                 change_status(session, incident=incident, target="resolved", actor=ctx.actor, now=ctx.now,
-                              hooks=ctx.hooks, reason="every alert of the incident resolved")
+                              subscribers=ctx.subscribers, reason="every alert of the incident resolved")
     return ReceiveOutcome(alert.fingerprint, "resolved", existing.id, existing.incident_id, alert.dedup_key)
 
 
@@ -288,6 +312,6 @@ def acknowledge_by_event(session: Session, alert: Alert, existing: AlertRecord |
         incident = service.get(session, incident_id=existing.incident_id, lock=True)
         if incident.status == "triggered":
             change_status(session, incident=incident, target="acknowledged", actor=ctx.actor,
-                          now=ctx.now, hooks=ctx.hooks, reason=f"acknowledge event for {alert.dedup_key}")
+                          now=ctx.now, subscribers=ctx.subscribers, reason=f"acknowledge event for {alert.dedup_key}")
     return ReceiveOutcome(alert.fingerprint, "acknowledged", existing.id, existing.incident_id,
                           alert.dedup_key)

@@ -50,7 +50,8 @@ def get_incident(incident_id: IncidentId, db: DB, runtime: RuntimeDep, _caller: 
 @router.post("/{incident_id}/acknowledge", response_model=IncidentOut)
 def acknowledge_incident(incident_id: IncidentId, db: DB, runtime: RuntimeDep,
                          caller: Responder) -> IncidentOut:
-    acknowledge(db, incident_id=incident_id, actor=caller.name, now=runtime.clock.now(), hooks=runtime.hooks)
+    acknowledge(db, incident_id=incident_id, actor=caller.name, now=runtime.clock.now(),
+                subscribers=runtime.subscribers)
     return detail(db, runtime, service.get(db, incident_id=incident_id))
 
 
@@ -59,7 +60,7 @@ def transition_incident(incident_id: IncidentId, body: TransitionIn, db: DB, run
                         caller: Responder) -> IncidentOut:
     incident = service.get(db, incident_id=incident_id, lock=True)
     change_status(db, incident=incident, target=body.status, actor=caller.name, now=runtime.clock.now(),
-                  hooks=runtime.hooks, reason=body.reason)
+                  subscribers=runtime.subscribers, reason=body.reason)
     return detail(db, runtime, incident)
 
 
@@ -69,7 +70,7 @@ def change_severity(incident_id: IncidentId, body: SeverityIn, db: DB, runtime: 
     severity = runtime.severity_named(body.severity)
     incident = service.get(db, incident_id=incident_id, lock=True)
     change_incident_severity(db, incident=incident, severity=severity, actor=caller.name,
-                             now=runtime.clock.now(), hooks=runtime.hooks, reason=body.reason)
+                             now=runtime.clock.now(), subscribers=runtime.subscribers, reason=body.reason)
     return detail(db, runtime, incident)
 
 

@@ -329,7 +329,7 @@ def ack_submit(token: Annotated[str, Path(max_length=2000)], db: DB, runtime: Ru
         return error_page(exc)
     actor = f"{claim.user} (page link)"
     if incident.status == "triggered":
-        acknowledge(db, incident_id=incident.id, actor=actor, now=now, hooks=runtime.hooks)
+        acknowledge(db, incident_id=incident.id, actor=actor, now=now, subscribers=runtime.subscribers)
         return page("Acknowledged", f"Thanks {claim.user}: paging has stopped.", incident=incident)
     if is_open(incident.status):
         # Already acknowledged: this stops a re-page after the acknowledgement timeout.

@@ -12,6 +12,7 @@ from firebreak.config.models import Config
 from firebreak.config.scale import scale_as_dict
 from firebreak.config.types import format_duration, positive_duration
 from firebreak.escalate.compile import urgency_for
+from firebreak.flows.triage import inhibition_sources
 from firebreak.http.deps import DB, Admin, Responder, RuntimeDep, Viewer
 from firebreak.http.triage_schemas import (
     ConfigSummary,
@@ -86,7 +87,7 @@ def route_test(body: RouteTestIn, db: DB, runtime: RuntimeDep, _caller: Viewer) 
     now = body.at or runtime.clock.now()
     alert = probe_alert(body.labels, annotations=body.annotations, severity=body.severity)
     assumed = [probe_alert(item.labels, fingerprint=item.fingerprint) for item in body.firing]
-    firing = assumed + runtime.inhibition_sources(db, config, alert)
+    firing = assumed + inhibition_sources(db, config, alert)
     decision = triage(alert, config, now, silences=silences_store.active(session=db, now=now), firing=firing,
                       explain=True)
     return RouteTestOut.of(decision, urgency_for(config, decision.severity, now))

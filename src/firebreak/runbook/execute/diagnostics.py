@@ -1,6 +1,6 @@
 """Execute: automatic diagnostics — when an incident opens, run its runbook's read-only checks at once.
 
-Runs inside the incident-opening transaction (an `on_opened` hook): makes sure the best runbook is
+Runs inside the incident-opening transaction (an IncidentOpened handler): makes sure the best runbook is
 attached, then queues every read-only command of the runbook's diagnostic phases that has a declared
 target of its service to run on and whose placeholders can all be filled (up to a cap); one with no
 target is recorded as a proposed step, with the reason, and never runs. Notes on the timeline what
@@ -12,13 +12,12 @@ configured services unless the service sets the runbook variable `diagnostics: o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.incident import timeline
+from firebreak.incident.events import IncidentOpened
 from firebreak.kernel.redact import redact_value
 from firebreak.runbook.execute.fill import Plan
 from firebreak.runbook.execute.policy import SYSTEM_ACTOR
@@ -49,13 +48,13 @@ def diagnostic_indexes(runbook: Runbook) -> list[int]:
 
 @dataclass
 class Diagnostics:
-    """The `on_opened` hook that queues a matched runbook's read-only diagnostics."""
+    """The IncidentOpened handler that queues a matched runbook's read-only diagnostics."""
 
     variables: VariablesOf
     settings: StepSettings
 
-    def on_opened(self, session: Session, incident: IncidentRecord, alert: AlertRecord, decision: Any,
-                  now: datetime) -> None:
+    def on_opened(self, session: Session, event: IncidentOpened) -> None:
+        incident, alert, now = event.incident, event.alert, event.now
         service_vars = self.variables(incident.service)
         if not service_vars.automatic:
             return

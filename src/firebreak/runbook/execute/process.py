@@ -1,6 +1,6 @@
 """Execute: runbook execution for one process — service variables and targets from the configuration
 (their `env:`/`file:` references read here, when a step is prepared or run), the runner, and the
-diagnostics hook, wired once by the composition root."""
+diagnostics handler, which the composition root subscribes to IncidentOpened."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from firebreak.config.runtime import ConfigHolder
 from firebreak.config.targets import TargetSpec
-from firebreak.flows.hooks import Hooks
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
 from firebreak.runbook.execute.diagnostics import Diagnostics
@@ -78,9 +77,9 @@ def service_vars(config: ConfigHolder, name: str | None, environ: Mapping[str, s
 
 
 class Execution:
-    """Runs runbook steps for this process and hooks automatic diagnostics into incident opening."""
+    """Runs runbook steps for this process; `diagnostics` is its IncidentOpened handler."""
 
-    def __init__(self, *, config: ConfigHolder, session_factory: sessionmaker[Session], clock: Clock, hooks: Hooks,
+    def __init__(self, *, config: ConfigHolder, session_factory: sessionmaker[Session], clock: Clock,
                  executor: Executor | None = None, limits: Limits | None = None,
                  settings: StepSettings | None = None, environ: Mapping[str, str] | None = None) -> None:
         self._config = config
@@ -90,7 +89,6 @@ class Execution:
                                  limits or Limits())
         self.runner.install()
         self.diagnostics = Diagnostics(self.variables, self.settings)
-        hooks.on_opened.append(self.diagnostics.on_opened)
 
     def variables(self, service: str | None) -> ServiceVars:
         return service_vars(self._config, service, self._environ)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from firebreak.db.models.runbook import RunbookAttachmentRecord
 from firebreak.db.session import per_transaction
 from firebreak.incident import timeline
+from firebreak.incident.events import IncidentOpened
 from firebreak.runbook.library import store
 from firebreak.runbook.match.rank import Match, best_match, rank
 from firebreak.runbook.model import Runbook
@@ -116,6 +117,6 @@ def current_attachments(session: Session, incident_ids: Sequence[int]) -> dict[i
             for record in records}
 
 
-def on_incident_opened(session: Session, incident: Any, alert: AlertLike, decision: Any, now: datetime) -> None:
-    """Hook for a newly opened incident: attach the best matching runbook, if any."""
-    attach_best_match(session, incident_id=incident.id, alerts=[alert], now=now)
+def on_incident_opened(session: Session, event: IncidentOpened) -> None:
+    """On IncidentOpened: attach the best matching runbook, if any."""
+    attach_best_match(session, incident_id=event.incident.id, alerts=[event.alert], now=event.now)
