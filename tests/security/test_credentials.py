@@ -13,7 +13,7 @@ from firebreak.security import sessions, tokens, users
 from firebreak.security.bootstrap import first_start
 from firebreak.security.passwords import hash_password, needs_rehash, verify_password
 from firebreak.security.roles import Principal, check_second_approver
-from tests.security.conftest import FAST_HASHER, PASSWORD
+from tests.support.accounts import FAST_HASHER, PASSWORD
 
 
 def test_token_is_stored_only_as_hash_and_expires(session, clock) -> None:

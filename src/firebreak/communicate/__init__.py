@@ -1,1 +1,2 @@
-"""Firebreak communicate."""
+"""Reserved for incident communication (status updates, a status page): nothing is built here yet,
+and nothing imports this package."""

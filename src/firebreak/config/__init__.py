@@ -1,5 +1,6 @@
 """Configuration as code: the one YAML file declaring services, teams, people, severity, routing,
-muting and paging — validated whole, with errors that name file, line and field."""
+muting, paging and the targets runbook steps run on — validated whole, with errors that name file,
+line and field, and reloaded whole or not at all."""
 
 from firebreak.config.loader import default_config_path, load_config, parse_config
 from firebreak.config.models import Config

@@ -1,1 +1,3 @@
-"""Flows: orchestration across pipeline stages (receive, respond); the edges call these."""
+"""Flows: orchestration across pipeline stages — receive (alerts to incidents, with group commit, and
+the database reads triage needs), respond (status and severity changes), change events and
+silence-expiry warnings; the edges call these."""

@@ -1,1 +1,3 @@
-"""Incident: lifecycle transition table, roles, and the append-only hash-chained timeline."""
+"""Incident: the lifecycle transition table, roles, auto-resolve, the append-only hash-chained
+timeline, incident storage (open, transition, severity, notes) and the incident events later stages
+subscribe to."""

@@ -1,1 +1,2 @@
-"""Kernel: settings, clock and the error tree every stage of the pipeline shares."""
+"""Kernel: what every stage shares — settings, the clock, the error tree, structured logs, secret
+redaction and owner-only files."""

@@ -1,1 +1,3 @@
-"""Firebreak route."""
+"""Route: triage of one alert — the route tree, severity (scales, presets, thresholds and impact
+rules), and muting by maintenance windows, silences and inhibition; stored silences and what to say
+before one expires."""

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from firebreak.http.deps import CSRF_HEADER, SESSION_COOKIE
 from firebreak.security import users
+from tests.http.conftest import sign_in
 from tests.payloads import alertmanager, am_alert
-from tests.security.conftest import FAST_HASHER, PASSWORD, sign_in
+from tests.support.accounts import FAST_HASHER, PASSWORD
 
 
 def open_incident(ingest_client) -> int:

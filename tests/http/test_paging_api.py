@@ -1,5 +1,8 @@
 """Paging over HTTP: who is on call, overrides, iCalendar, gaps, the delivery log and acknowledge links."""
 
+# Fixtures imported from another folder are named again as parameters; that is how pytest uses them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import io
@@ -20,7 +23,21 @@ from firebreak.kernel.settings import Settings
 from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
 from tests.conftest import auth
-from tests.escalate.conftest import OpenIncident, escalation, incident_status, outbox_rows, timeline_kinds
+
+# The escalation fixtures (and its settings, on the paging configuration) are imported by name so that pytest
+# uses them for this module.
+from tests.escalate.conftest import (  # noqa: F401
+    OpenIncident,
+    directory,
+    escalation,
+    example_config,
+    incident_status,
+    open_incident,
+    outbox_rows,
+    paging_config,
+    settings,
+    timeline_kinds,
+)
 
 MIN = timedelta(minutes=1)
 

@@ -1,6 +1,9 @@
 """Steps through the API on SQLite and PostgreSQL: policy by class, roles, blocking, dry runs,
 automatic diagnostics, hostile labels and secrets in output."""
 
+# Fixtures imported from another folder are named again as parameters; that is how pytest uses them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import json
@@ -14,8 +17,17 @@ from firebreak.db.session import transaction
 from firebreak.incident import timeline
 from firebreak.runtime import Runtime
 from firebreak.security import audit
-from tests.execute.conftest import BEARER, SECRET_PASSWORD
 from tests.payloads import alertmanager, am_alert
+
+# The step fixtures are imported by name so that pytest finds them for this module.
+from tests.support.steps import (  # noqa: F401
+    BEARER,
+    SECRET_PASSWORD,
+    clients,
+    step_app,
+    step_credentials,
+    step_runtime,
+)
 
 PG_RUNBOOK = "postgres-connection-exhaustion"
 MITIGATION = 3  # pg_terminate_backend of the role's idle sessions: destructive

@@ -1,5 +1,4 @@
-"""Fixtures for execution tests: a configuration with services that have runbook variables, the
-example runbooks plus a test runbook imported, and clients for each role."""
+"""Fixtures for running runbook steps through the API: a runtime with a step configuration, its app, clients."""
 
 from __future__ import annotations
 
@@ -106,7 +105,8 @@ def step_credentials(step_runtime: Runtime) -> dict[str, str]:
 
 
 @pytest.fixture
-def clients(step_app, step_credentials: dict[str, str]) -> Iterator[dict[str, TestClient]]:  # type: ignore[no-untyped-def]
+def clients(step_app,  # type: ignore[no-untyped-def]
+            step_credentials: dict[str, str]) -> Iterator[dict[str, TestClient]]:
     """One client per role: ingest, responder, responder2, viewer, admin."""
     with TestClient(step_app, raise_server_exceptions=False) as base:
         yield {name: _Bound(base, secret) for name, secret in step_credentials.items()}  # type: ignore[misc]

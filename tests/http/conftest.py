@@ -1,19 +1,15 @@
-"""Security test fixtures: a fast password hasher, console users per role, HTTPS clients."""
+"""HTTP test fixtures: the app with a fast password hasher, console users per role, an HTTPS browser."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher, profiles
 from fastapi.testclient import TestClient
 
 from firebreak.runtime import Runtime
 from firebreak.security import users
-
-# Production hashing takes a fifth of a second on purpose; tests use the cheapest valid parameters.
-FAST_HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
-PASSWORD = "correct horse battery staple"
+from tests.support.accounts import FAST_HASHER, PASSWORD
 
 
 @pytest.fixture

@@ -1,5 +1,8 @@
 """The paging commands against the database: oncall, override, schedule export and gaps, worker --once."""
 
+# Fixtures imported from another folder are named again as parameters; that is how pytest uses them.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +14,18 @@ from typer.testing import CliRunner
 from firebreak.cli.main import app
 from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
-from tests.escalate.conftest import OpenIncident, paged_users
+
+# The escalation fixtures (and its settings, on the paging configuration) are imported by name so that pytest
+# uses them for this module.
+from tests.escalate.conftest import (  # noqa: F401
+    OpenIncident,
+    directory,
+    example_config,
+    open_incident,
+    paged_users,
+    paging_config,
+    settings,
+)
 
 
 @pytest.fixture
