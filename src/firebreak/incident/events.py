@@ -1,4 +1,4 @@
-"""Incident events: what later stages (escalate, runbook, communicate, review) react to, and who listens.
+"""Incident events: what later stages (escalate and runbook today) react to, and who listens.
 
 Flows publish an event by name inside the caller's transaction once the incident change is made;
 every handler subscribed to that event type runs in that same transaction, in subscription order.
