@@ -22,32 +22,47 @@ from tests.support.live import free_port, live_server, wait_for
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 
 
-def am_config(firebreak: str, ingest_key: str) -> str:
-    return f"""
-route:
-  receiver: firebreak-webhook
-  group_by: [alertname, service]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - receiver: firebreak-webhook
-      continue: true
-    - receiver: firebreak-pagerduty
-receivers:
-  - name: firebreak-webhook
+WEBHOOK = """  - name: firebreak-webhook
     webhook_configs:
       - url: {firebreak}/api/v1/alerts/alertmanager
         send_resolved: true
         http_config:
           authorization:
             credentials: {ingest_key}
-  - name: firebreak-pagerduty
+"""
+PAGERDUTY = """  - name: firebreak-pagerduty
     pagerduty_configs:
       - url: {firebreak}/v2/enqueue
         routing_key: {ingest_key}
         send_resolved: true
 """
+# The group's labels in the PagerDuty event's details (Alertmanager's default sends only counts).
+LABELLED_DETAILS = """        details:
+          alertname: '{{{{ .CommonLabels.alertname }}}}'
+          service: '{{{{ .CommonLabels.service }}}}'
+          severity: '{{{{ .CommonLabels.severity }}}}'
+"""
+
+
+def am_config(*, webhook: bool = True, details: str = "") -> str:
+    """An Alertmanager configuration template: PagerDuty receiver, optionally a webhook twin beside it."""
+    head = """
+route:
+  receiver: {root}
+  group_by: [alertname, service]
+  group_wait: 0s
+  group_interval: 1s
+  repeat_interval: 1h
+"""
+    if not webhook:
+        return head.format(root="firebreak-pagerduty") + "receivers:\n" + PAGERDUTY + details
+    return (head.format(root="both") + """  routes:
+    - receiver: firebreak-webhook
+      continue: true
+    - receiver: firebreak-pagerduty
+receivers:
+  - name: both
+""" + WEBHOOK + PAGERDUTY + details)
 
 
 @pytest.fixture
@@ -67,36 +82,24 @@ def test_real_alertmanager_fires_and_resolves(live_runtime: Runtime, tmp_path: P
     with live_runtime.session_factory.begin() as s:
         creds = bootstrap(s, now=live_runtime.clock.now())
     assert creds is not None
-    with live_server(live_runtime) as url:
-        (tmp_path / "am.yml").write_text(am_config(url, creds.ingest_key))
-        port = free_port()
-        proc = subprocess.Popen(
-            [ALERTMANAGER, f"--config.file={tmp_path / 'am.yml'}", f"--storage.path={tmp_path / 'data'}",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            api = f"http://127.0.0.1:{port}/api/v2"
-            wait_for(lambda: _ready(api), timeout=20)
-            start = datetime.now(UTC) - timedelta(minutes=1)
-            alert = {"labels": {"alertname": "DatabaseConnectionPoolExhausted", "service": "orders",
-                                "severity": "critical"},
-                     "annotations": {"summary": "orders-db pool exhausted"},
-                     "startsAt": start.isoformat()}
-            assert httpx.post(f"{api}/alerts", json=[alert]).status_code == 200
-            webhook = wait_for(lambda: alerts_of(live_runtime, "alertmanager"))
-            paged = wait_for(lambda: alerts_of(live_runtime, "pagerduty"))
-            assert webhook[0].status == "firing" and webhook[0].labels["alertname"] == "DatabaseConnectionPoolExhausted"
-            # Stored under the integration's name: the routing key itself is a secret.
-            assert paged[0].status == "firing" and paged[0].routing_key == "default-ingest"
-            # resolve through Alertmanager's own API: an end time in the past
-            resolved = dict(alert, endsAt=datetime.now(UTC).isoformat())
-            assert httpx.post(f"{api}/alerts", json=[resolved]).status_code == 200
-            wait_for(lambda: all(a.status == "resolved" for a in alerts_of(live_runtime, "alertmanager")))
-            wait_for(lambda: all(a.status == "resolved" for a in alerts_of(live_runtime, "pagerduty")))
-            assert len(alerts_of(live_runtime, "alertmanager")) == 1
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with live_server(live_runtime) as url, alertmanager_for(url, creds.ingest_key, am_config(), tmp_path) as api:
+        start = datetime.now(UTC) - timedelta(minutes=1)
+        alert = {"labels": {"alertname": "DatabaseConnectionPoolExhausted", "service": "orders",
+                            "severity": "critical"},
+                 "annotations": {"summary": "orders-db pool exhausted"},
+                 "startsAt": start.isoformat()}
+        assert httpx.post(f"{api}/alerts", json=[alert]).status_code == 200
+        webhook = wait_for(lambda: alerts_of(live_runtime, "alertmanager"))
+        paged = wait_for(lambda: alerts_of(live_runtime, "pagerduty"))
+        assert webhook[0].status == "firing" and webhook[0].labels["alertname"] == "DatabaseConnectionPoolExhausted"
+        # Stored under the integration's name: the routing key itself is a secret.
+        assert paged[0].status == "firing" and paged[0].routing_key == "default-ingest"
+        # resolve through Alertmanager's own API: an end time in the past
+        resolved = dict(alert, endsAt=datetime.now(UTC).isoformat())
+        assert httpx.post(f"{api}/alerts", json=[resolved]).status_code == 200
+        wait_for(lambda: all(a.status == "resolved" for a in alerts_of(live_runtime, "alertmanager")))
+        wait_for(lambda: all(a.status == "resolved" for a in alerts_of(live_runtime, "pagerduty")))
+        assert len(alerts_of(live_runtime, "alertmanager")) == 1
 
 
 def _ready(api: str) -> bool:
@@ -105,53 +108,6 @@ def _ready(api: str) -> bool:
     except httpx.HTTPError:
         return False
 
-
-PD_DEFAULT = """
-route:
-  receiver: firebreak-pagerduty
-  group_by: [alertname, service]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: firebreak-pagerduty
-    pagerduty_configs:
-      - url: {firebreak}/v2/enqueue
-        routing_key: {ingest_key}
-        send_resolved: true
-"""
-
-# Both receivers, the PagerDuty one carrying the group's labels in its details.
-PD_LABELLED = """
-route:
-  receiver: both
-  group_by: [alertname, service]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-  routes:
-    - receiver: firebreak-webhook
-      continue: true
-    - receiver: firebreak-pagerduty
-receivers:
-  - name: both
-  - name: firebreak-webhook
-    webhook_configs:
-      - url: {firebreak}/api/v1/alerts/alertmanager
-        send_resolved: true
-        http_config:
-          authorization:
-            credentials: {ingest_key}
-  - name: firebreak-pagerduty
-    pagerduty_configs:
-      - url: {firebreak}/v2/enqueue
-        routing_key: {ingest_key}
-        send_resolved: true
-        details:
-          alertname: '{{{{ .CommonLabels.alertname }}}}'
-          service: '{{{{ .CommonLabels.service }}}}'
-          severity: '{{{{ .CommonLabels.severity }}}}'
-"""
 
 FIREBREAK_ROUTES = """
 severity_scale: sev1-sev4
@@ -201,7 +157,8 @@ def test_default_pagerduty_configs_one_group_is_one_incident(live_runtime: Runti
         creds = bootstrap(s, now=live_runtime.clock.now())
     assert creds is not None
     errors = {"alertname": "HighErrorRate", "service": "api", "severity": "critical"}
-    with live_server(live_runtime) as url, alertmanager_for(url, creds.ingest_key, PD_DEFAULT, tmp_path) as api:
+    template = am_config(webhook=False)  # Alertmanager's default pagerduty_configs, nothing hand-configured
+    with live_server(live_runtime) as url, alertmanager_for(url, creds.ingest_key, template, tmp_path) as api:
         am_fire(api, {**errors, "instance": "a"}, "5xx high on a")
         wait_for(lambda: alerts_of(live_runtime, "pagerduty"))
         # a second alert joins the Alertmanager group: the summary changes, the dedup_key does not
@@ -229,7 +186,8 @@ def test_pagerduty_details_with_labels_name_route_and_group_it(settings, tmp_pat
             creds = bootstrap(s, now=runtime.clock.now())
         assert creds is not None
         pool = {"alertname": "DatabaseConnectionPoolExhausted", "service": "orders", "severity": "critical"}
-        with live_server(runtime) as url, alertmanager_for(url, creds.ingest_key, PD_LABELLED, tmp_path) as api:
+        template = am_config(details=LABELLED_DETAILS)
+        with live_server(runtime) as url, alertmanager_for(url, creds.ingest_key, template, tmp_path) as api:
             am_fire(api, {**pool, "instance": "db-1"}, "orders-db pool exhausted")
             webhook = wait_for(lambda: alerts_of(runtime, "alertmanager"))
             paged = wait_for(lambda: alerts_of(runtime, "pagerduty"))
