@@ -26,9 +26,9 @@ from firebreak.config.models import Config
 from firebreak.runbook.drills.catalog import examples_dir
 from firebreak.runbook.execute.connect import find_uses
 from firebreak.runbook.execute.diagnostics import diagnostic_indexes
+from firebreak.runbook.execute.execution import service_vars
 from firebreak.runbook.execute.fill import Plan
 from firebreak.runbook.execute.prepare import prepare
-from firebreak.runbook.execute.process import service_vars
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget
 from firebreak.runbook.intake.importer import import_paths

@@ -1,16 +1,16 @@
 """Escalation lateness: how long after its due time a page is handed to its channel.
 
 Opens N incidents (default 10,000) on PostgreSQL, each with an open escalation, and makes their
-first steps fall due spread over a window (default 300 s, about 33 steps a second). A
-`firebreak worker` process runs the steps and hands each page to a real local webhook receiver
-(apprise json://, in its own process). Lateness is read back from the delivery log: step due →
-step executed (outbox row written) and step due → page handed to the channel (first attempt).
+first turns fall due spread over a window (default 300 s, about 33 turns a second). A
+`firebreak worker` process runs the turns and hands each page to a real local webhook receiver
+(apprise json://, in its own process). Lateness is read back from the delivery log: turn due →
+turn executed (outbox row written) and turn due → page handed to the channel (first attempt).
 All escalations stay open throughout (their second level is an hour away).
 
     python bench/escalation_lateness.py [--escalations 10000] [--window 300] [--workers 1]
 
 Prints p50/p90/p99/max and writes bench/results/escalation.json. One worker process keeps up
-with a few dozen steps a second on a small machine; when steps fall due faster than that, they
+with a few dozen turns a second on a small machine; when turns fall due faster than that, they
 queue and lateness grows with the backlog, so add workers (they share the work through
 SKIP LOCKED) rather than read the figure as a per-page cost.
 """
@@ -36,7 +36,7 @@ from sqlalchemy import func, select, text, update
 
 from firebreak.config import parse_config
 from firebreak.db.migrate import upgrade
-from firebreak.db.models.paging import DeliveryAttemptRecord, EscalationRecord, OutboxRecord
+from firebreak.db.models.escalate import DeliveryAttemptRecord, EscalationRecord, OutboxRecord
 from firebreak.db.session import make_engine, make_session_factory
 from firebreak.escalate import engine
 from firebreak.escalate.compile import build_directory
@@ -123,9 +123,9 @@ def summary(values: list[float]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--escalations", type=int, default=10_000)
-    parser.add_argument("--window", type=float, default=300.0, help="seconds over which first steps fall due")
+    parser.add_argument("--window", type=float, default=300.0, help="seconds over which first turns fall due")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--lead", type=float, default=8.0, help="seconds between setup and the first due step")
+    parser.add_argument("--lead", type=float, default=8.0, help="seconds between setup and the first due turn")
     args = parser.parse_args()
 
     name = f"firebreak_bench_{uuid.uuid4().hex[:8]}"
@@ -162,13 +162,13 @@ def main() -> None:
         factory = make_session_factory(db)
         first_due = datetime.now(UTC) + timedelta(seconds=args.lead)
         with factory.begin() as session:
-            # Spread the first steps evenly (in a shuffled order) over the window.
+            # Spread the first turns evenly (in a shuffled order) over the window.
             session.execute(update(EscalationRecord).values(
                 next_due_at=func.cast(first_due, EscalationRecord.next_due_at.type)
                 + func.make_interval(0, 0, 0, 0, 0, 0,
                                      (EscalationRecord.id * 7919 % args.escalations) * args.window / args.escalations)))
             total = session.scalar(select(func.count()).select_from(EscalationRecord))
-        print(f"{total} open escalations; first steps due from {first_due:%H:%M:%S} over {args.window:.0f}s")
+        print(f"{total} open escalations; first turns due from {first_due:%H:%M:%S} over {args.window:.0f}s")
 
         deadline = time.monotonic() + args.lead + args.window + 120
         while time.monotonic() < deadline:
@@ -182,7 +182,7 @@ def main() -> None:
             rows = session.execute(
                 select(OutboxRecord.due_at, OutboxRecord.created_at, DeliveryAttemptRecord.handed_at)
                 .join(DeliveryAttemptRecord, DeliveryAttemptRecord.outbox_id == OutboxRecord.id)
-                .where(DeliveryAttemptRecord.attempt == 1, OutboxRecord.step_seq == 0)).all()
+                .where(DeliveryAttemptRecord.attempt == 1, OutboxRecord.turn_seq == 0)).all()
             still_open = session.scalar(select(func.count()).select_from(EscalationRecord)
                                         .where(EscalationRecord.status == "active"))
             pg_version = session.execute(text("show server_version")).scalar()

@@ -16,7 +16,7 @@ from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory
-from firebreak.escalate.process import Paging
+from firebreak.escalate.escalator import Escalator
 from firebreak.flows import change
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.receive import ReceiveContext
@@ -27,7 +27,7 @@ from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.redact import remember_secrets
 from firebreak.kernel.settings import Settings
 from firebreak.route.severity import level_named
-from firebreak.runbook.execute.process import Execution
+from firebreak.runbook.execute.execution import Execution
 from firebreak.runbook.match import attach
 from firebreak.security.bootstrap import ENV_ADMIN_PASSWORD, ENV_ADMIN_TOKEN, ENV_INGEST_KEY
 from firebreak.security.secrets import resolve_secret
@@ -48,7 +48,7 @@ class Runtime:
     subscribers: Subscribers = field(default_factory=Subscribers)
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
-    paging: Paging = field(init=False)
+    escalator: Escalator = field(init=False)
     execution: Execution = field(init=False)
     initial_config: InitVar[Config | None] = None
 
@@ -59,11 +59,11 @@ class Runtime:
         self.read_session_factory = make_read_session_factory(self.engine)
         self.batcher = IngestBatcher(self.session_factory, self.receive_context,
                                      max_alerts=self.settings.ingest_batch_max)
-        self.paging = Paging(settings=self.settings, config=self.config_holder,
+        self.escalator = Escalator(settings=self.settings, config=self.config_holder,
                              session_factory=self.session_factory, clock=self.clock)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock)
-        subscribe_stages(self.subscribers, self.paging, self.execution)
+        subscribe_stages(self.subscribers, self.escalator, self.execution)
         # Redaction masks every secret this process holds, wherever it would be printed.
         remember_secrets(settings_secrets(self.settings, os.environ))
         remember_secrets(held_secrets(self.config, os.environ))
@@ -84,15 +84,15 @@ class Runtime:
 
     def severity_levels(self) -> list[str]:
         """Names of the configured severity levels, most severe first."""
-        return list(self.config.triage_plan.scale.names)
+        return list(self.config.route_plan.scale.names)
 
     def severity_named(self, word: str, *, field: str = "severity") -> str:
         """The level a severity word names through the scale (`critical` → `SEV1`); InvalidInput if none."""
-        return level_named(self.config.triage_plan.scale, word, field=field)
+        return level_named(self.config.route_plan.scale, word, field=field)
 
     def assignees(self, session: Session) -> dict[str, str]:
         """Who may hold an incident role: configured users (by handle, name or e-mail) and sign-in accounts."""
-        people = self.paging.directory().people.values()
+        people = self.escalator.directory().people.values()
         accounts = [user.name for user in list_users(session) if user.disabled_at is None]
         return known_names([*((p.handle, (p.name, p.email)) for p in people), *((name, ()) for name in accounts)])
 
@@ -105,20 +105,20 @@ class Runtime:
         return attach.current_attachments(session, incident_ids)
 
     def close(self) -> None:
-        self.paging.stop_worker()
+        self.escalator.stop_worker()
         self.execution.close()
         self.batcher.stop()
         self.engine.dispose()
 
 
-def subscribe_stages(subscribers: Subscribers, paging: Paging, execution: Execution) -> None:
+def subscribe_stages(subscribers: Subscribers, escalator: Escalator, execution: Execution) -> None:
     """Every stage that reacts to incident events, in the order it runs within the incident's transaction."""
-    subscribers.subscribe(IncidentOpened, paging.handlers.opened)
+    subscribers.subscribe(IncidentOpened, escalator.handlers.opened)
     subscribers.subscribe(IncidentOpened, attach.on_incident_opened)
     subscribers.subscribe(IncidentOpened, change.on_incident_opened)
     subscribers.subscribe(IncidentOpened, execution.diagnostics.on_opened)
-    subscribers.subscribe(StatusChanged, paging.handlers.status_changed)
-    subscribers.subscribe(SeverityChanged, paging.handlers.severity_changed)
+    subscribers.subscribe(StatusChanged, escalator.handlers.status_changed)
+    subscribers.subscribe(SeverityChanged, escalator.handlers.severity_changed)
 
 
 def settings_secrets(settings: Settings, environ: Mapping[str, str]) -> set[str]:

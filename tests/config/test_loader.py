@@ -186,7 +186,7 @@ def test_load_from_file_names_the_file(tmp_path: Path) -> None:
 def test_valid_config_is_frozen_and_compiled() -> None:
     config = parse_config("routes:\n  - {name: a, match: {x: y}}\n")
     assert isinstance(config, Config)
-    assert [route.name for route in config.triage_plan.root.walk()] == ["default", "a"]
+    assert [route.name for route in config.route_plan.root.walk()] == ["default", "a"]
     with pytest.raises(ValueError):
         config.auto_resolve = True  # type: ignore[misc]
 

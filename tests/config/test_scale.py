@@ -65,4 +65,4 @@ def test_invalid_scales(text: str, message: str) -> None:
 
 def test_routes_may_name_levels_by_alias() -> None:
     config = parse_config(CUSTOM + "routes:\n  - {match: {a: b}, severity: page}\n")
-    assert config.triage_plan.root.children[0].settings.severity == "Red"
+    assert config.route_plan.root.children[0].settings.severity == "Red"

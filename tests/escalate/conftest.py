@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from firebreak.config import Config, parse_config
 from firebreak.db.models.core import IncidentRecord, TimelineEntryRecord
-from firebreak.db.models.paging import EscalationRecord, OutboxRecord
+from firebreak.db.models.escalate import EscalationRecord, OutboxRecord
 from firebreak.escalate.directory import Directory
-from firebreak.escalate.handlers import PagingHandlers
+from firebreak.escalate.handlers import EscalateHandlers
 from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.incident import service
 from firebreak.incident.events import IncidentOpened
@@ -25,7 +25,7 @@ from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
 from tests.notify import conftest as peers
 
-PAGING_YAML = """
+ESCALATE_YAML = """
 severity_scale: p0-p3
 default_route: {team: eng, escalation_policy: seed}
 teams:
@@ -62,28 +62,28 @@ escalation_policies:
 
 
 @pytest.fixture
-def paging_config() -> Config:
-    return parse_config(PAGING_YAML, file="paging.yaml")
+def escalate_config() -> Config:
+    return parse_config(ESCALATE_YAML, file="escalate.yaml")
 
 
 @pytest.fixture
-def example_config(paging_config: Config) -> Config:
-    """The runtime of these tests runs on the paging configuration, not the bundled example."""
-    return paging_config
+def example_config(escalate_config: Config) -> Config:
+    """The runtime of these tests runs on the escalation configuration, not the bundled example."""
+    return escalate_config
 
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    """The shared settings, pointed at the paging configuration above."""
-    path = tmp_path / "paging.yaml"
-    path.write_text(PAGING_YAML, encoding="utf-8")
+    """The shared settings, pointed at the escalation configuration above."""
+    path = tmp_path / "escalate.yaml"
+    path.write_text(ESCALATE_YAML, encoding="utf-8")
     return Settings(database_url=db_url, data_dir=tmp_path, run_worker=False, config=path,
                     secret_key="test-secret", public_url="http://firebreak.test")
 
 
 @pytest.fixture
 def directory(runtime: Runtime) -> Directory:
-    return runtime.paging.directory()
+    return runtime.escalator.directory()
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ OpenIncident = Callable[..., int]
 @pytest.fixture
 def open_incident(runtime: Runtime, directory: Directory, clock: FixedClock) -> OpenIncident:
     """Open an incident and start its escalation in one transaction, as the receive flow does."""
-    hooks = PagingHandlers(lambda: directory)
+    hooks = EscalateHandlers(lambda: directory)
     counter = iter(range(1, 1_000_000))
 
     def make(severity: str | None = "P0", policy: str | None = "seed", team: str | None = None) -> int:

@@ -1,4 +1,4 @@
-"""A whole Firebreak on one configuration for end-to-end paging tests: HTTP ingest, worker, real channels."""
+"""A whole Firebreak on one configuration for end-to-end escalation tests: HTTP ingest, worker, real channels."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ class Live:
         return list(response.json()["results"])
 
     def tick(self) -> None:
-        """One worker pass: due escalation steps, then every due notification sent and recorded."""
-        self.worker.run_steps()
+        """One worker pass: due escalation turns, then every due notification sent and recorded."""
+        self.worker.run_turns()
         self.worker.deliver()
 
     def incident(self, incident_id: int) -> dict[str, Any]:
@@ -89,7 +89,7 @@ def live_firebreak(yaml_text: str, *, db_url: str, tmp_path: Path, clock: FixedC
         app = create_app(runtime, background=False)
         with TestClient(app, raise_server_exceptions=False, headers=auth(first.admin_token)) as admin, \
                 TestClient(app, raise_server_exceptions=False, headers=auth(first.ingest_key)) as ingest:
-            worker = Worker(runtime.session_factory, runtime.paging.directory, clock,
+            worker = Worker(runtime.session_factory, runtime.escalator.directory, clock,
                             channels=list(channels) if channels is not None else default_channels())
             yield Live(runtime, admin, ingest, worker, clock, first.ingest_key)
     finally:

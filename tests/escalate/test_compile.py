@@ -11,7 +11,7 @@ import pytest
 from firebreak.config import ConfigError, load_config, parse_config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.escalate.compile import build_directory, reachability_warnings
-from firebreak.escalate.process import Paging, signing_secret
+from firebreak.escalate.escalator import Escalator, signing_secret
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.settings import Settings
 
@@ -25,7 +25,7 @@ users:
 
 def problem(text: str) -> ConfigError:
     with pytest.raises(ConfigError) as caught:
-        parse_config(BASE + text, file="paging.yaml")
+        parse_config(BASE + text, file="escalate.yaml")
     return caught.value
 
 
@@ -46,7 +46,7 @@ def problem(text: str) -> ConfigError:
 ])
 def test_bad_paging_configuration_names_line_and_field(text: str, field: str, words: str) -> None:
     error = problem(text)
-    assert error.file == "paging.yaml" and error.line is not None and error.line > 4
+    assert error.file == "escalate.yaml" and error.line is not None and error.line > 4
     assert field in (error.field or "") and words in error.detail
 
 
@@ -126,10 +126,10 @@ def test_on_call_users_nobody_can_reach_are_warned_about_at_load(tmp_path: Path,
     path = tmp_path / "u.yaml"
     path.write_text(UNREACHABLE, encoding="utf-8")
     settings = Settings(data_dir=tmp_path, config=path)
-    with caplog.at_level(logging.WARNING, logger="firebreak.paging"):
-        paging = Paging(settings=settings, config=ConfigHolder(path), session_factory=None,  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="firebreak.escalate"):
+        escalation = Escalator(settings=settings, config=ConfigHolder(path), session_factory=None,  # type: ignore[arg-type]
                         clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
-    assert paging.warnings == warnings
+    assert escalation.warnings == warnings
     assert sum("cannot be paged" in record.getMessage() for record in caplog.records) == 2
 
 

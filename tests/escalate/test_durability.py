@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from firebreak.config import parse_config
 from firebreak.db.migrate import upgrade
 from firebreak.db.models.core import TimelineEntryRecord
-from firebreak.db.models.paging import DeliveryAttemptRecord, EscalationRecord, OutboxRecord
+from firebreak.db.models.escalate import DeliveryAttemptRecord, EscalationRecord, OutboxRecord
 from firebreak.db.session import make_engine, make_session_factory
 from firebreak.escalate import engine
 from firebreak.escalate.compile import build_directory
@@ -97,7 +97,7 @@ def open_incidents(factory: sessionmaker[Session], text: str, count: int, writer
 
 
 def release(factory: sessionmaker[Session], spread: timedelta) -> None:
-    """Make every first step fall due, spread over the next `spread`."""
+    """Make every first turn fall due, spread over the next `spread`."""
     now = SystemClock().now()
     with factory.begin() as session:
         rows = list(session.scalars(select(EscalationRecord).order_by(EscalationRecord.id)))
@@ -173,7 +173,7 @@ def count(factory: sessionmaker[Session], query) -> int:  # type: ignore[no-unty
         return int(session.scalar(query) or 0)
 
 
-def test_sigkill_mid_way_loses_nothing_and_repeats_no_step(
+def test_sigkill_mid_way_loses_nothing_and_repeats_no_turn(
         factory: sessionmaker[Session], workers: Callable[[str], Workers], receiver: Receiver) -> None:
     incidents, levels = 200, 2
     text = config_text(receiver.url, users=7, levels=levels, wait="2s")
@@ -199,8 +199,8 @@ def test_sigkill_mid_way_loses_nothing_and_repeats_no_step(
     wait_for(lambda: count(factory, select(func.count()).select_from(EscalationRecord)
                            .where(EscalationRecord.status == "exhausted")) == incidents, 120, "every escalation done")
     with factory() as session:
-        steps = Counter(session.execute(select(OutboxRecord.escalation_id, OutboxRecord.step_seq)).all())
-        assert len(steps) == expected and set(steps.values()) == {1}  # each due step executed exactly once
+        turns = Counter(session.execute(select(OutboxRecord.escalation_id, OutboxRecord.turn_seq)).all())
+        assert len(turns) == expected and set(turns.values()) == {1}  # each due turn executed exactly once
         paged = Counter(session.scalars(select(TimelineEntryRecord.incident_id)
                                         .where(TimelineEntryRecord.kind == "escalation.paged")))
         assert len(paged) == incidents and set(paged.values()) == {levels}
@@ -220,17 +220,17 @@ def test_sigkill_mid_way_loses_nothing_and_repeats_no_step(
 
 def test_two_workers_never_send_the_same_page_twice(
         factory: sessionmaker[Session], workers: Callable[[str], Workers], receiver: Receiver) -> None:
-    steps = 1000
+    turns = 1000
     text = config_text(receiver.url, users=10, levels=1, wait="1h")
     group = workers(text)
     group.start(2, wait=False)  # they start while the incidents are written
-    open_incidents(factory, text, steps)
+    open_incidents(factory, text, turns)
     group.ready()
     release(factory, timedelta(seconds=1))
     wait_for(lambda: count(factory, select(func.count()).select_from(OutboxRecord)
-                           .where(OutboxRecord.status == "delivered")) == steps, 180, "every page delivered")
+                           .where(OutboxRecord.status == "delivered")) == turns, 180, "every page delivered")
     with factory() as session:
-        assert count(factory, select(func.count()).select_from(OutboxRecord)) == steps
+        assert count(factory, select(func.count()).select_from(OutboxRecord)) == turns
         log = session.execute(select(DeliveryAttemptRecord.outbox_id, DeliveryAttemptRecord.attempt,
                                      DeliveryAttemptRecord.worker, DeliveryAttemptRecord.outcome,
                                      DeliveryAttemptRecord.handed_at, DeliveryAttemptRecord.finished_at)
@@ -238,7 +238,7 @@ def test_two_workers_never_send_the_same_page_twice(
     attempts: dict[int, list] = {}
     for row in log:
         attempts.setdefault(row.outbox_id, []).append(row)
-    assert len(attempts) == steps
+    assert len(attempts) == turns
     for tries in attempts.values():
         # Delivered exactly once, as the last attempt; a page is tried again only after an attempt that
         # failed (a slow receiver times out on a loaded machine), never while another worker holds it.

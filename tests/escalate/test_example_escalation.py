@@ -42,12 +42,12 @@ def test_a_sev2_database_incident_keeps_paging_after_the_manager_then_ends_exhau
         walk(live, start, [30, 35, 45, 60, 65, 75])
         assert [level for _, level, _, _ in live.deliveries(incident_id)] == [1, 2, 3] * 3
         assert all(status == "delivered" for *_, status in live.deliveries(incident_id))
-        assert live.incident(incident_id)["paging"]["status"] == "active"
+        assert live.incident(incident_id)["escalation"]["status"] == "active"
         walk(live, start, [89])
-        assert live.incident(incident_id)["paging"]["status"] == "active"
+        assert live.incident(incident_id)["escalation"]["status"] == "active"
         walk(live, start, [90])
-        paging = live.incident(incident_id)["paging"]
-        assert (paging["status"], paging["steps_executed"], paging["next_due_at"]) == ("exhausted", 9, None)
+        escalation = live.incident(incident_id)["escalation"]
+        assert (escalation["status"], escalation["turns_taken"], escalation["next_due_at"]) == ("exhausted", 9, None)
         exhausted = [e for e in live.timeline(incident_id) if e["kind"] == "escalation.exhausted"]
         assert len(exhausted) == 1 and exhausted[0]["data"]["policy"] == "data-default"
         walk(live, start, [120, 240])
@@ -65,7 +65,7 @@ def test_a_sev2_platform_incident_repeats_although_the_last_level_is_only_for_se
         delivered = live.deliveries(incident_id)
         assert [level for _, level, _, _ in delivered] == [1, 2, 3] * 3  # never level 4 (sam, SEV1 only)
         assert "sam" not in {user for _, _, user, _ in delivered}
-        assert live.incident(incident_id)["paging"]["status"] == "exhausted"
+        assert live.incident(incident_id)["escalation"]["status"] == "exhausted"
 
 
 def test_the_two_hour_acknowledgement_timeout_pages_again_from_the_first_level(
@@ -77,18 +77,18 @@ def test_the_two_hour_acknowledgement_timeout_pages_again_from_the_first_level(
         walk(live, start, [0])
         live.clock.set(start + 3 * MIN)
         assert live.admin.post(f"/api/v1/incidents/{incident_id}/acknowledge").status_code == 200
-        paging = live.incident(incident_id)["paging"]
-        assert paging["status"] == "acknowledged"
+        escalation = live.incident(incident_id)["escalation"]
+        assert escalation["status"] == "acknowledged"
         repage_at = start + 3 * MIN + timedelta(hours=2)
-        assert paging["next_due_at"] == repage_at.isoformat().replace("+00:00", "Z")
+        assert escalation["next_due_at"] == repage_at.isoformat().replace("+00:00", "Z")
         live.clock.set(repage_at - timedelta(seconds=1))
         live.tick()
         assert [kind for kind, *_ in live.deliveries(incident_id)] == ["page"]
         live.clock.set(repage_at)
         live.tick()
         assert [(kind, level) for kind, level, _, _ in live.deliveries(incident_id)] == [("page", 1), ("repage", 1)]
-        paging = live.incident(incident_id)["paging"]
-        assert (paging["status"], paging["repages"]) == ("active", 1)
+        escalation = live.incident(incident_id)["escalation"]
+        assert (escalation["status"], escalation["repages"]) == ("active", 1)
         kinds = live.kinds(incident_id)
         assert kinds.index("escalation.ack_timeout") < kinds.index("escalation.repaged")
         assert live.incident(incident_id)["status"] == "acknowledged"  # the person still has it

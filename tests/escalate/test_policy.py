@@ -1,10 +1,10 @@
-"""Policy freezing and step arithmetic: delays, repeats and severity-only levels (seed 000)."""
+"""Policy freezing and turn arithmetic: delays, repeats and severity-only levels (seed 000)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from firebreak.escalate.policy import LevelRule, Snapshot, freeze, schedule_offsets, step_at
+from firebreak.escalate.policy import LevelRule, Snapshot, freeze, schedule_offsets, turn_at
 
 MIN = timedelta(minutes=1)
 SEED_RULES = (
@@ -34,15 +34,15 @@ def test_delays_accumulate_level_by_level() -> None:
 
 def test_repeats_walk_the_levels_again() -> None:
     plan = seed("P2", repeat=2)
-    assert plan.total_steps == 9
+    assert plan.total_turns == 9
     offsets = schedule_offsets(plan)
     assert offsets[3] == 30 * MIN and offsets[6] == 60 * MIN
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    step = step_at(plan, 4, start)
-    assert step is not None and step.round == 1 and step.level.number == 2
-    assert step.next_due == start + 10 * MIN
-    assert step_at(plan, 9, start) is None
-    last = step_at(plan, 8, start)
+    turn = turn_at(plan, 4, start)
+    assert turn is not None and turn.round == 1 and turn.level.number == 2
+    assert turn.next_due == start + 10 * MIN
+    assert turn_at(plan, 9, start) is None
+    last = turn_at(plan, 8, start)
     assert last is not None and last.next_due == start + 15 * MIN
 
 
@@ -56,12 +56,12 @@ def test_missing_wait_uses_the_severity_deadline_then_the_default() -> None:
     assert without.levels[0].wait == 30 * MIN
 
 
-def test_severity_none_skips_severity_only_levels_and_empty_plans_have_no_steps() -> None:
+def test_severity_none_skips_severity_only_levels_and_empty_plans_have_no_turns() -> None:
     assert len(freeze(policy="p", severity=None, rules=SEED_RULES, repeat=0, ack_timeout=None,
                       ack_deadline=None, default_wait=MIN).levels) == 3
     empty = freeze(policy="p", severity="P3", rules=(SEED_RULES[3],), repeat=3, ack_timeout=None,
                    ack_deadline=None, default_wait=MIN)
-    assert empty.total_steps == 0 and step_at(empty, 0, datetime(2024, 1, 1, tzinfo=UTC)) is None
+    assert empty.total_turns == 0 and turn_at(empty, 0, datetime(2024, 1, 1, tzinfo=UTC)) is None
 
 
 def test_snapshot_json_round_trip() -> None:

@@ -60,7 +60,7 @@ def test_a_critical_alert_raises_an_info_incident_and_starts_paging(runtime: Run
     [raised] = severity_entries(runtime, incident_id)
     assert raised["from"] == "P3" and raised["to"] == "P0"
     assert raised["alert"]["name"] == "CheckoutErrors" and raised["alert"]["fingerprint"] == "fp-CheckoutErrors-b"
-    worker.run_steps()
+    worker.run_turns()
     with runtime.session_factory() as session:
         assert paged_users(session, incident_id) == [(1, "ann")]
 
@@ -72,19 +72,19 @@ def test_raising_a_live_escalation_adds_the_levels_kept_for_the_new_severity(
     assert incident_id is not None
     for minutes in (0, 5, 15):
         clock.set(start + minutes * MIN)
-        worker.run_steps()
+        worker.run_turns()
     with runtime.session_factory() as session:
         assert [level for level, _ in paged_users(session, incident_id)] == [1, 2, 3]
-        assert escalation(session, incident_id).step == 3  # P1's plan ends after the manager
+        assert escalation(session, incident_id).turn == 3  # P1's plan ends after the manager
     clock.set(start + 20 * MIN)
     receive(runtime, alert("critical", "b"))  # P0 keeps a CTO level after the manager
     with runtime.session_factory() as session:
         row = escalation(session, incident_id)
         assert [level.number for level in Snapshot.from_json(row.snapshot).levels] == [1, 2, 3, 4]
-        assert row.step == 3 and row.next_due_at == start + 30 * MIN  # the manager's wait still runs
+        assert row.turn == 3 and row.next_due_at == start + 30 * MIN  # the manager's wait still runs
         assert timeline_kinds(session, incident_id)[-1] == "escalation.severity_changed"
     clock.set(start + 30 * MIN)
-    worker.run_steps()
+    worker.run_turns()
     with runtime.session_factory() as session:
         assert paged_users(session, incident_id)[-1] == (4, "cto")
         assert timeline_kinds(session, incident_id).count("escalation.paged") == 4  # nobody paged twice
@@ -115,7 +115,7 @@ def test_a_pagerduty_retrigger_at_a_higher_severity_raises_its_incident(
     assert again.status_code == 202
     incident = client.get(f"/api/v1/incidents/{item['id']}").json()
     assert incident["severity"] == "P0" and incident["alert_count"] == 1
-    worker.run_steps()
+    worker.run_turns()
     with runtime.session_factory() as session:
         assert paged_users(session, item["id"]) == [(1, "ann")]
 
@@ -160,7 +160,7 @@ def test_raising_an_acknowledged_incident_wakes_nobody(runtime: Runtime, worker:
         incident = service.get(session, incident_id=incident_id, lock=True)
         service.transition(session, incident=incident, target="investigating", actor="ann", now=clock.now())
     receive(runtime, alert("critical", "b"))
-    worker.run_steps()
+    worker.run_turns()
     with runtime.session_factory() as session:
         assert service.get(session, incident_id=incident_id).severity == "P0"
         assert paged_users(session, incident_id) == []

@@ -45,7 +45,7 @@ def test_a_failing_request_fails_alone(runtime, monkeypatch) -> None:
     runtime.batcher.start()
     good = parse_alertmanager(alertmanager(am_alert("Good")))
     calls = {"n": 0}
-    original = receive.triage_alert
+    original = receive.route_alert
 
     def exploding(session, alert, **kwargs):  # type: ignore[no-untyped-def]
         if alert.labels["alertname"] == "Bad":
@@ -53,7 +53,7 @@ def test_a_failing_request_fails_alone(runtime, monkeypatch) -> None:
             raise RuntimeError("boom")
         return original(session, alert, **kwargs)
 
-    monkeypatch.setattr(receive, "triage_alert", exploding)
+    monkeypatch.setattr(receive, "route_alert", exploding)
     bad = parse_alertmanager(alertmanager(am_alert("Bad")))
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(runtime.batcher.submit, bad), pool.submit(runtime.batcher.submit, good)]

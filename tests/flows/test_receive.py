@@ -18,7 +18,7 @@ from firebreak.route import silences_store
 from firebreak.runbook.match import attach
 from firebreak.runtime import Runtime
 
-STEPS = ("find_open_alert", "triage_alert", "store_alert", "find_group_incident", "reopen_resolved",
+STEPS = ("find_open_alert", "route_alert", "store_alert", "find_group_incident", "reopen_resolved",
          "open_incident", "attach_alert", "raise_severity")
 
 
@@ -68,12 +68,12 @@ def test_a_new_alert_is_deduplicated_triaged_stored_grouped_opened_then_publishe
     ctx = replace(runtime.receive_context(), subscribers=recording(runtime, log))
     outcome = receive_in(runtime, ctx, alert("warning", "a"))
     assert outcome.outcome == "opened"
-    assert log == ["find_open_alert", "triage_alert", "store_alert", "find_group_incident", "open_incident",
+    assert log == ["find_open_alert", "route_alert", "store_alert", "find_group_incident", "open_incident",
                    "attach_alert", "publish IncidentOpened"]
     log.clear()
     repeat = receive_in(runtime, ctx, alert("warning", "a"))
     assert (repeat.outcome, repeat.incident_id) == ("deduplicated", outcome.incident_id)
-    assert log == ["find_open_alert"]  # a repeat is neither triaged nor grouped again, and publishes nothing
+    assert log == ["find_open_alert"]  # a repeat is neither routed nor grouped again, and publishes nothing
 
 
 def test_a_more_severe_alert_of_the_group_attaches_and_publishes_the_severity_change(runtime: Runtime,
@@ -83,7 +83,7 @@ def test_a_more_severe_alert_of_the_group_attaches_and_publishes_the_severity_ch
     log.clear()
     second = receive_in(runtime, ctx, alert("critical", "b"))
     assert (second.outcome, second.incident_id) == ("attached", first.incident_id)
-    assert log == ["find_open_alert", "triage_alert", "store_alert", "find_group_incident", "attach_alert",
+    assert log == ["find_open_alert", "route_alert", "store_alert", "find_group_incident", "attach_alert",
                    "raise_severity", "publish SeverityChanged"]
 
 
@@ -95,7 +95,7 @@ def test_a_silenced_alert_stops_after_triage_and_store(runtime: Runtime, log: li
     ctx = replace(runtime.receive_context(), subscribers=recording(runtime, log))
     outcome = receive_in(runtime, ctx, alert("critical", "quiet"))
     assert outcome.outcome == "muted" and outcome.incident_id is None
-    assert log == ["find_open_alert", "triage_alert", "store_alert"]
+    assert log == ["find_open_alert", "route_alert", "store_alert"]
 
 
 def test_the_last_alert_resolving_publishes_the_status_change(runtime: Runtime, log: list[str]) -> None:
@@ -109,11 +109,11 @@ def test_the_last_alert_resolving_publishes_the_status_change(runtime: Runtime, 
 
 
 def test_the_composition_root_subscribes_every_stage_in_order(runtime: Runtime) -> None:
-    paging, execution = runtime.paging.handlers, runtime.execution.diagnostics
-    assert runtime.subscribers.handlers(IncidentOpened) == [paging.opened, attach.on_incident_opened,
+    escalation, execution = runtime.escalator.handlers, runtime.execution.diagnostics
+    assert runtime.subscribers.handlers(IncidentOpened) == [escalation.opened, attach.on_incident_opened,
                                                             change.on_incident_opened, execution.on_opened]
-    assert runtime.subscribers.handlers(StatusChanged) == [paging.status_changed]
-    assert runtime.subscribers.handlers(SeverityChanged) == [paging.severity_changed]
+    assert runtime.subscribers.handlers(StatusChanged) == [escalation.status_changed]
+    assert runtime.subscribers.handlers(SeverityChanged) == [escalation.severity_changed]
 
 
 def test_only_incident_events_can_be_subscribed_to() -> None:

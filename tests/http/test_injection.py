@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from firebreak.db.models.core import IncidentRecord
 from firebreak.db.models.security import ApiTokenRecord, UserRecord
-from firebreak.escalate.process import signing_secret
+from firebreak.escalate.escalator import signing_secret
 from firebreak.notify import ack_link
 from firebreak.notify.render import TemplateSet
 from tests.conftest import auth

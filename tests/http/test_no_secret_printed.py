@@ -23,7 +23,7 @@ from firebreak.config.loader import load_config
 from firebreak.config.models import Config
 from firebreak.escalate.worker import WorkerOptions
 from firebreak.http.deps import endpoints
-from firebreak.http.routes.triage import SECTIONS
+from firebreak.http.routes.route import SECTIONS
 from firebreak.kernel.settings import Settings
 from firebreak.notify import ack_link
 from tests.conftest import auth
@@ -76,7 +76,7 @@ def sample_urls(app, client: TestClient, incident_id: int) -> Iterator[str]:  # 
     silence = client.post("/api/v1/silences", json={"matchers": ['service="nothing"'], "duration": "1h",
                                                     "comment": "planted-secrets probe"}).json()
     steps = client.get(f"/api/v1/incidents/{incident_id}/steps").json()
-    ack = ack_link.sign(app.state.runtime.paging.secret, incident_id=incident_id, user="ana",
+    ack = ack_link.sign(app.state.runtime.escalator.secret, incident_id=incident_id, user="ana",
                         now=app.state.runtime.clock.now(), ttl=timedelta(hours=1))
     values = {"incident_id": str(incident_id), "silence_id": silence["id"],
               "step_id": str(steps[0]["id"]) if steps else "987654", "token": ack, "slugpath": "no-such-runbook"}
@@ -98,8 +98,8 @@ def test_no_endpoint_answers_with_a_planted_secret(app, client, ingest_client, c
                                                    caplog) -> None:
     caplog.set_level(logging.DEBUG)
     incident_id = fire_planted_alert(ingest_client)
-    worker = runtime.paging.worker(WorkerOptions(send_threads=1))
-    worker.run_steps()
+    worker = runtime.escalator.worker(WorkerOptions(send_threads=1))
+    worker.run_turns()
     sent = worker.deliver()
     assert sent, "the planted incident paged nobody"
     answers: dict[str, str] = {}

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.db.models.core import IncidentRecord
-from firebreak.db.models.paging import OutboxRecord
+from firebreak.db.models.escalate import OutboxRecord
 from firebreak.escalate.pager import page_context
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.logs import formatter
@@ -101,13 +101,13 @@ ALERTS = [  # one per route of the example: default, security, payments, databas
 def test_quickstart_pages_reach_the_log_and_nothing_leaves_the_host(
         runtime: Runtime, client: TestClient, ingest_client: TestClient, clock: FixedClock,
         credentials: dict[str, str], network: NetworkLog, caplog: pytest.LogCaptureFixture) -> None:
-    worker = runtime.paging.worker()  # the real channels: log/console and apprise
+    worker = runtime.escalator.worker()  # the real channels: log/console and apprise
     with caplog.at_level(logging.WARNING, logger="firebreak.notify.page"):
         for alert in ALERTS:
             response = ingest_client.post("/api/v1/alerts/alertmanager", json=alertmanager(alert))
             assert response.status_code == 202, response.text
         for _ in range(12 * 8):  # eight hours in five-minute steps: every level, repeat and re-page
-            worker.run_steps()
+            worker.run_turns()
             worker.deliver()  # no pool: every send happens on this thread, where the network is watched
             clock.advance(timedelta(minutes=5))
     network.recording.clear()
@@ -135,7 +135,7 @@ def test_every_builtin_template_links_to_pages_that_answer(runtime: Runtime, cli
                                                           ingest_client: TestClient,
                                                           credentials: dict[str, str]) -> None:
     ingest_client.post("/api/v1/alerts/alertmanager", json=alertmanager(ALERTS[0]))
-    directory = runtime.paging.directory()
+    directory = runtime.escalator.directory()
     with runtime.session_factory() as session:
         incident = session.scalars(select(IncidentRecord)).one()
         context = page_context(directory, incident, directory.people["amara"], level=1, round_=0, kind="page",

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from firebreak.db.migrate import upgrade
 from firebreak.db.session import make_engine, sqlite_file
-from firebreak.escalate.process import KEY_FILE_NAME, signing_secret
+from firebreak.escalate.escalator import KEY_FILE_NAME, signing_secret
 from firebreak.kernel.files import private_dir, private_file
 from firebreak.kernel.settings import Settings
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from firebreak.config import parse_config
 from firebreak.db.models.core import TimelineEntryRecord
-from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
+from firebreak.db.models.escalate import DeliveryAttemptRecord, OutboxRecord
 from firebreak.escalate import engine
 from firebreak.escalate.compile import build_directory
 from firebreak.escalate.directory import Directory
@@ -43,7 +43,7 @@ def open_and_page(runtime: Runtime, directory: Directory, clock: FixedClock, wor
                                          actor="test", data={})
         engine.start(session, incident=incident, directory=directory, now=clock.now())
         incident_id = incident.id
-    assert len(worker.run_steps()) == 1
+    assert len(worker.run_turns()) == 1
     return incident_id
 
 

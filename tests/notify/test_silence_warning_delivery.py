@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from firebreak.config import parse_config
-from firebreak.db.models.paging import OutboxRecord
+from firebreak.db.models.escalate import OutboxRecord
 from firebreak.escalate.compile import build_directory
 from firebreak.escalate.directory import Directory
 from firebreak.escalate.worker import Worker

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from firebreak.route.decision import MatcherResult
 from firebreak.route.inhibition import InhibitRule, find_inhibition
 from firebreak.route.matchers import parse_matchers
-from tests.route.triage_alerts import make_alert
+from tests.route.route_alerts import make_alert
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 OUTAGE = InhibitRule(name="outage", source=parse_matchers('alertname="ServiceDown"'),

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.triage import SilenceRecord
+from firebreak.db.models.route import SilenceRecord
 from firebreak.kernel.clock import FixedClock
 from firebreak.kernel.errors import Conflict, InvalidInput, NotFound
 from firebreak.route import silences_store

@@ -63,7 +63,7 @@ def test_file_errors_never_include_the_content(tmp_path: Path) -> None:
 
 
 def test_service_runbook_variables_resolve_env_and_file_references(tmp_path: Path) -> None:
-    from firebreak.config.directory import ServiceSpec
+    from firebreak.config.teams import ServiceSpec
     secret_file = tmp_path / "dsn"
     secret_file.write_text("postgresql://app:from-file@db/app\n")
     spec = ServiceSpec(name="api", team="platform", runbook_vars={

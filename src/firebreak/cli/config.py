@@ -17,7 +17,7 @@ app = typer.Typer(help="Configuration file.", no_args_is_help=True)
 def check_cmd(file: Path = typer.Argument(..., help="The YAML configuration to validate")) -> None:
     """Validate a configuration file; errors name the file, line and field (exit code 2)."""
     config = load_config(file)
-    routes = len(config.triage_plan.root.walk()) - 1  # the default route is not counted
+    routes = len(config.route_plan.root.walk()) - 1  # the default route is not counted
     console.print(f"{file}: ok", highlight=False)
     console.print(
         f"  severity scale {config.severity_scale.name} ({', '.join(config.severity_scale.names)}); "

@@ -1,4 +1,4 @@
-"""`firebreak worker`: the paging worker — escalation steps, deliveries and the lateness audit."""
+"""`firebreak worker`: the worker — escalation turns, deliveries and the lateness audit."""
 
 from __future__ import annotations
 
@@ -18,22 +18,22 @@ from firebreak.kernel.settings import Settings
 
 
 @handle_errors
-def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due steps and deliveries) and exit"),
+def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due turns and deliveries) and exit"),
            poll: float = typer.Option(0.2, "--poll", min=0.01, help="Seconds between polls when idle"),
            batch: int = typer.Option(200, "--batch", min=1, max=5000),
            lease: float = typer.Option(120.0, "--lease", min=1.0,
                                        help="Seconds a claimed notification stays with this worker"),
            threads: int = typer.Option(4, "--threads", min=1, max=256, help="Concurrent sends"),
            log_format: str = LOG_FORMAT) -> None:
-    """Run the paging worker: escalation steps, deliveries and the lateness audit (until SIGTERM)."""
+    """Run the worker: escalation turns, deliveries and the lateness audit (until SIGTERM)."""
     setup_logging(Settings(), log_format)
     runtime = open_runtime(migrate=True)
     options = WorkerOptions(batch=batch, poll=poll, lease=timedelta(seconds=lease), send_threads=threads)
-    paging_worker = runtime.paging.worker(options)
+    worker = runtime.escalator.worker(options)
     if once:
-        steps = paging_worker.run_steps()
-        sent = paging_worker.deliver()
-        console.print(f"{len(steps)} step(s) executed, {len(sent)} delivery attempt(s)")
+        turns = worker.run_turns()
+        sent = worker.deliver()
+        console.print(f"{len(turns)} turn(s) taken, {len(sent)} delivery attempt(s)")
         runtime.close()
         return
     stop = threading.Event()
@@ -43,8 +43,8 @@ def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due st
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    console.print(f"worker {paging_worker.name} running against {redact(runtime.settings.resolved_database_url())}")
+    console.print(f"worker {worker.name} running against {redact(runtime.settings.resolved_database_url())}")
     try:
-        paging_worker.run(stop)
+        worker.run(stop)
     finally:
         runtime.close()

@@ -2,62 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import PrivateAttr, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from firebreak.config.compile import compile_plan
-from firebreak.config.directory import ServiceSpec, TeamSpec, UserSpec
-from firebreak.config.muting import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
-from firebreak.config.paging import (
-    EscalationPolicySpec,
-    NotificationSpec,
-    ScheduleSpec,
-    SupportHoursSpec,
-    paging_problems,
-)
+from firebreak.config.compile_route import compile_plan
+from firebreak.config.document import Sections
+from firebreak.config.escalate import EscalationPolicySpec
 from firebreak.config.references import find_problems
-from firebreak.config.routing import DefaultRouteSpec, RouteSpec
-from firebreak.config.scale import ScaleField
-from firebreak.config.targets import DEFAULT_LABEL_PLACEHOLDERS, LabelPlaceholder
-from firebreak.config.types import AutoResolveField, Duration, Strict
+from firebreak.config.teams import ServiceSpec, TeamSpec, UserSpec
 from firebreak.incident.auto_resolve import AutoResolvePolicy
-from firebreak.route.plan import ServiceTarget, TriagePlan
-from firebreak.route.severity_presets import SEV1_SEV4
+from firebreak.route.plan import RoutePlan, ServiceTarget
 
 
-class Config(Strict):
+class Config(Sections):
     """The whole configuration. Build it with `firebreak.config.load_config`, which adds file lines
     to errors; a Config that exists is complete and consistent."""
 
-    severity_scale: ScaleField = SEV1_SEV4
-    teams: list[TeamSpec] = Field(default_factory=list)
-    users: list[UserSpec] = Field(default_factory=list)
-    services: list[ServiceSpec] = Field(default_factory=list)
-    routes: list[RouteSpec] = Field(default_factory=list)
-    default_route: DefaultRouteSpec = Field(default_factory=DefaultRouteSpec)
-    silences: list[SilenceSpec] = Field(default_factory=list)
-    maintenance: list[MaintenanceSpec] = Field(default_factory=list)
-    inhibit: list[InhibitRuleSpec] = Field(default_factory=list)
-    group_by: list[str] = Field(default_factory=lambda: ["alertname", "service"])
-    # None: the defaults per source (a PagerDuty resolve resolves the incident, other sources do not).
-    auto_resolve: AutoResolveField | None = None
-    # A new alert for a group whose incident resolved less than this ago reopens it (REO-1); 0 = never.
-    reopen_within: Duration = timedelta(0)
-    schedules: list[ScheduleSpec] = Field(default_factory=list)
-    escalation_policies: list[EscalationPolicySpec] = Field(default_factory=list)
-    notifications: NotificationSpec = Field(default_factory=NotificationSpec)
-    label_placeholders: list[LabelPlaceholder] = Field(default_factory=lambda: list(DEFAULT_LABEL_PLACEHOLDERS))
-    # Without support hours every hour counts as one: levels keep their in-hours urgency.
-    support_hours: SupportHoursSpec | None = None
-
-    _plan: TriagePlan | None = PrivateAttr(default=None)
+    _plan: RoutePlan | None = PrivateAttr(default=None)
     _auto_resolve: AutoResolvePolicy = PrivateAttr(default_factory=AutoResolvePolicy)
 
     @model_validator(mode="after")
     def _consistent(self) -> Config:
-        problems = find_problems(self) + paging_problems(self)
+        problems = find_problems(self)
         if problems:
             raise ValidationError.from_exception_data(
                 "Config",
@@ -85,8 +51,8 @@ class Config(Strict):
         return self._auto_resolve
 
     @property
-    def triage_plan(self) -> TriagePlan:
-        """Routes, scale and muting rules compiled for triage."""
+    def route_plan(self) -> RoutePlan:
+        """Routes, scale and muting rules compiled for the route stage."""
         assert self._plan is not None, "Config built without validation"
         return self._plan
 

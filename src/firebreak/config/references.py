@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from firebreak.config.routing import RouteSettingsSpec, RouteSpec
-
-if TYPE_CHECKING:
-    from firebreak.config.models import Config
+from firebreak.config.document import Sections
+from firebreak.config.route import RouteSettingsSpec, RouteSpec
 
 Location = tuple[str | int, ...]
 
@@ -46,7 +43,7 @@ def _duplicates(section: str, names: Sequence[str | None], field: str) -> list[P
 
 
 class _Checker:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Sections) -> None:
         self.config = config
         self.teams = {team.name for team in config.teams}
         self.users = {user.handle for user in config.users}
@@ -123,6 +120,48 @@ class _Checker:
         return self.problems
 
 
-def find_problems(config: Config) -> list[Problem]:
+def find_problems(config: Sections) -> list[Problem]:
     """Every duplicate name and dangling reference in a structurally valid configuration."""
-    return _Checker(config).run()
+    return _Checker(config).run() + escalate_problems(config)
+
+
+def escalate_problems(config: Sections) -> list[Problem]:
+    """Dangling names in schedules and policies (users, schedules, teams, severities)."""
+    users = {user.handle for user in config.users}
+    known = {"user": users, "schedule": {s.name for s in config.schedules}, "team": {t.name for t in config.teams}}
+    problems: list[Problem] = []
+
+    def ref(loc: tuple[str | int, ...], kind: str, name: str | None) -> None:
+        if name is not None and name not in known[kind]:
+            listing = ", ".join(sorted(known[kind])) or "none are defined"
+            problems.append(Problem(loc, f"{kind} {name!r} is not defined ({kind}s: {listing})"))
+
+    for s_index, schedule in enumerate(config.schedules):
+        for r_index, rotation in enumerate(schedule.rotations):
+            for u_index, handle in enumerate(rotation.users):
+                ref(("schedules", s_index, "rotations", r_index, "users", u_index), "user", handle)
+        for l_index, layer in enumerate(schedule.layers):
+            if layer.rotation is not None:
+                for u_index, handle in enumerate(layer.rotation.users):
+                    ref(("schedules", s_index, "layers", l_index, "rotation", "users", u_index), "user", handle)
+        for o_index, override in enumerate(schedule.overrides):
+            ref(("schedules", s_index, "overrides", o_index, "user"), "user", override.user)
+            ref(("schedules", s_index, "overrides", o_index, "replaces"), "user", override.replaces)
+    scale = config.severity_scale
+    for p_index, policy in enumerate(config.escalation_policies):
+        for level_index, level in enumerate(policy.levels):
+            here = ("escalation_policies", p_index, "levels", level_index)
+            for t_index, target in enumerate(level.notify):
+                kind, _, name = target.partition(":")
+                ref((*here, "notify", t_index), kind, name)
+            for s_index, word in enumerate(level.only_for):
+                if scale.canonical(word) is None:
+                    problems.append(Problem((*here, "only_for", s_index),
+                                            f"severity {word!r} is not a level of scale {scale.name!r} "
+                                            f"({', '.join(scale.names)})"))
+    policies = {p.name for p in config.escalation_policies}
+    default = config.notifications.default_policy
+    if default is not None and default not in policies:
+        problems.append(Problem(("notifications", "default_policy"),
+                                f"escalation policy {default!r} is not defined"))
+    return problems

@@ -1,4 +1,4 @@
-"""Escalate: the lateness auditor — finds escalation steps and notifications past their due time."""
+"""Escalate: the lateness auditor — finds escalation turns and notifications past their due time."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.paging import EscalationRecord, OutboxRecord
+from firebreak.db.models.escalate import EscalationRecord, OutboxRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Late:
     """Something due more than the grace period ago and still not done."""
 
-    kind: str  # "step" or "notification"
+    kind: str  # "turn" or "notification"
     ref: int
     incident_id: int | None  # None for a notification about a silence
     due_at: datetime
@@ -23,7 +23,7 @@ class Late:
 
 
 def find_late(session: Session, *, now: datetime, grace: timedelta, limit: int = 100) -> list[Late]:
-    """Overdue escalation steps and notifications, most overdue first."""
+    """Overdue escalation turns and notifications, most overdue first."""
     cutoff = now - grace
     found: list[Late] = []
     for row in session.scalars(select(EscalationRecord)
@@ -31,7 +31,7 @@ def find_late(session: Session, *, now: datetime, grace: timedelta, limit: int =
                                       EscalationRecord.next_due_at < cutoff)
                                .order_by(EscalationRecord.next_due_at).limit(limit)):
         if row.next_due_at is not None:
-            found.append(Late("step", row.id, row.incident_id, row.next_due_at, now - row.next_due_at))
+            found.append(Late("turn", row.id, row.incident_id, row.next_due_at, now - row.next_due_at))
     for item in session.scalars(select(OutboxRecord)
                                 .where(OutboxRecord.status == "pending", OutboxRecord.next_attempt_at < cutoff)
                                 .order_by(OutboxRecord.next_attempt_at).limit(limit)):

@@ -1,4 +1,4 @@
-"""Escalate: compile the configuration's paging sections into the directory the engine reads."""
+"""Escalate: compile the configuration's escalation sections into the directory the engine reads."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from firebreak.config.escalate import LayerSpec, ScheduleSpec
 from firebreak.config.models import Config
-from firebreak.config.paging import LayerSpec, ScheduleSpec
 from firebreak.escalate.directory import Directory, PolicyRules
 from firebreak.escalate.ical import CalendarSource, parse_calendar
 from firebreak.escalate.layer import Layer, TurnSource
@@ -28,7 +28,7 @@ from firebreak.notify.render import TemplateProblem, TemplateSet, sample_context
 
 def build_directory(config: Config, *, base_dir: Path | None = None, base_url: str = "http://127.0.0.1:8080",
                     secret: bytes = b"", file: str | None = None) -> Directory:
-    """Everything paging needs as plain values; ConfigError for feeds or templates that do not work."""
+    """Everything the escalate stage needs as plain values; ConfigError for feeds or templates that do not work."""
     people = {user.handle: Person(user.handle, user.name, user.email,
                                   tuple(Contact(c.via, c.after) for c in user.contact))
               for user in config.users}

@@ -1,4 +1,4 @@
-"""Escalate: the paging directory — schedules, policies, people and channels compiled from configuration."""
+"""Escalate: the escalation directory — schedules, policies, people and channels compiled from configuration."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class PolicyRules:
 
 @dataclass(frozen=True)
 class Directory:
-    """Everything the paging engine reads from configuration, as plain values."""
+    """Everything the escalation engine reads from configuration, as plain values."""
 
     schedules: Mapping[str, Schedule] = field(default_factory=dict)
     policies: Mapping[str, PolicyRules] = field(default_factory=dict)

@@ -1,8 +1,8 @@
 """Escalate: the durable engine — start, advance, acknowledge and stop escalation rows (never commits).
 
-An escalation is a row, not a sleeping timer: it holds the frozen policy, the next step, when
-that step is due and a fencing token. Starting one happens in the transaction that opens the
-incident; each step is executed by a worker tick that holds the row lock and writes the step's
+An escalation is a row, not a sleeping timer: it holds the frozen policy, the next turn, when
+that turn is due and a fencing token. Starting one happens in the transaction that opens the
+incident; each turn is executed by a worker tick that holds the row lock and writes the turn's
 notifications to the outbox in the same transaction.
 """
 
@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
-from firebreak.db.models.paging import EscalationRecord
+from firebreak.db.models.escalate import EscalationRecord
 from firebreak.escalate import pager
 from firebreak.escalate.directory import Directory
 from firebreak.escalate.override import Override
 from firebreak.escalate.pager import note
-from firebreak.escalate.policy import Snapshot, freeze, step_at
+from firebreak.escalate.policy import Snapshot, freeze, turn_at
 from firebreak.escalate.quiet import notify_quietly
 from firebreak.incident.lifecycle import is_open
 from firebreak.notify import outbox
@@ -33,9 +33,9 @@ def start(session: Session, *, incident: IncidentRecord, directory: Directory,
           now: datetime) -> EscalationRecord | None:
     """Reach people as the severity's urgency says (in the caller's transaction).
 
-    High: freeze the incident's policy and make its first step due now. Low or none: tell the
+    High: freeze the incident's policy and make its first turn due now. Low or none: tell the
     team quietly (see `quiet`); when the urgency is low only because it is outside support
-    hours, the escalation is frozen too, with its first step due when support hours start.
+    hours, the escalation is frozen too, with its first turn due when support hours start.
     """
     urgency = directory.urgency(incident.severity, now)
     if not urgency.pages_now:
@@ -58,7 +58,7 @@ def start(session: Session, *, incident: IncidentRecord, directory: Directory,
                "policy": rules.name}, now)
         return None
     row = EscalationRecord(
-        incident_id=incident.id, policy=rules.name, snapshot=snapshot.to_json(), status="active", step=0, seq=0,
+        incident_id=incident.id, policy=rules.name, snapshot=snapshot.to_json(), status="active", turn=0, seq=0,
         repages=0, next_due_at=due, token=1, started_at=now, updated_at=now,
         ack_deadline_at=due + deadline if deadline is not None else None)
     session.add(row)
@@ -105,7 +105,7 @@ def acknowledge(session: Session, *, incident: IncidentRecord, actor: str,
     row.updated_at = now
     if row.seq or cancelled:
         note(session, incident, "escalation.acknowledged",
-             {"by": actor, "after_steps": row.seq, "cancelled_notifications": cancelled,
+             {"by": actor, "after_turns": row.seq, "cancelled_notifications": cancelled,
               "repage_at": row.next_due_at.isoformat() if row.next_due_at else None}, now)
     return row
 
@@ -140,7 +140,7 @@ def restart(session: Session, *, incident: IncidentRecord, directory: Directory,
         if urgency.pages_at is None:
             return row
     row.status = "active"
-    row.step = 0
+    row.turn = 0
     row.next_due_at = now if urgency.pages_now else urgency.pages_at
     row.stopped_at = None
     row.acknowledged_at = None
@@ -182,13 +182,13 @@ def follow_severity(session: Session, *, incident: IncidentRecord, directory: Di
     row.snapshot = snapshot.to_json()
     row.policy = rules.name
     if row.status == "active":
-        row.step = same_place(old, snapshot, row.step)
+        row.turn = same_place(old, snapshot, row.turn)
         waiting = row.seq == 0 and row.next_due_at is not None and row.next_due_at > now
         if waiting and directory.urgency(incident.severity, now).pages_now:
             row.next_due_at = now  # was waiting for support hours; the new severity pages at once
     elif row.status == "exhausted" and incident.status == "triggered":
         row.status = "active"
-        row.step = 0
+        row.turn = 0
         row.next_due_at = now
     if deadline is not None and (row.ack_deadline_at is None or now + deadline < row.ack_deadline_at):
         row.ack_deadline_at = now + deadline
@@ -197,15 +197,15 @@ def follow_severity(session: Session, *, incident: IncidentRecord, directory: Di
     note(session, incident, "escalation.severity_changed",
          {"from": previous, "to": incident.severity, "policy": rules.name, "status": row.status,
           "levels": [level.number for level in snapshot.levels],
-          "next_level": next_level(snapshot, row.step)}, now)
+          "next_level": next_level(snapshot, row.turn)}, now)
     return row
 
 
-def same_place(old: Snapshot, new: Snapshot, step: int) -> int:
-    """The step of `new` that pages the level `old` would page at `step` (or the next one after it)."""
-    if not old.levels or step >= old.total_steps:
-        return min(step, new.total_steps)
-    round_, position = divmod(step, len(old.levels))
+def same_place(old: Snapshot, new: Snapshot, turn: int) -> int:
+    """The turn of `new` that pages the level `old` would page at `turn` (or the next one after it)."""
+    if not old.levels or turn >= old.total_turns:
+        return min(turn, new.total_turns)
+    round_, position = divmod(turn, len(old.levels))
     number = old.levels[position].number
     for index, level in enumerate(new.levels):
         if level.number >= number:
@@ -213,27 +213,27 @@ def same_place(old: Snapshot, new: Snapshot, step: int) -> int:
     return (round_ + 1) * len(new.levels)
 
 
-def next_level(snapshot: Snapshot, step: int) -> int | None:
-    """The configured number of the level paged at `step`, or None past the end of the plan."""
-    if step >= snapshot.total_steps or not snapshot.levels:
+def next_level(snapshot: Snapshot, turn: int) -> int | None:
+    """The configured number of the level paged at `turn`, or None past the end of the plan."""
+    if turn >= snapshot.total_turns or not snapshot.levels:
         return None
-    return snapshot.levels[step % len(snapshot.levels)].number
+    return snapshot.levels[turn % len(snapshot.levels)].number
 
 
 @dataclass(frozen=True, slots=True)
-class StepOutcome:
+class TurnOutcome:
     """What one tick did to one escalation."""
 
     escalation_id: int
     incident_id: int
     action: str  # paged, repaged, exhausted, stopped
-    step: int
+    turn: int
     notifications: int = 0
 
 
 def advance(session: Session, *, row: EscalationRecord, incident: IncidentRecord, directory: Directory,
-            now: datetime, overrides: Mapping[str, Sequence[Override]]) -> StepOutcome:
-    """Execute the step `row` is due for; the caller holds the row's lock and commits."""
+            now: datetime, overrides: Mapping[str, Sequence[Override]]) -> TurnOutcome:
+    """Execute the turn `row` is due for; the caller holds the row's lock and commits."""
     due = row.next_due_at or now
     if not is_open(incident.status):
         row.status = "stopped"
@@ -241,36 +241,36 @@ def advance(session: Session, *, row: EscalationRecord, incident: IncidentRecord
         row.stopped_at = now
         row.token += 1
         row.updated_at = now
-        return StepOutcome(row.id, incident.id, "stopped", row.step)
+        return TurnOutcome(row.id, incident.id, "stopped", row.turn)
     kind = "page"
     if row.status == "acknowledged":
         # The acknowledgement timed out with the incident still open: page again from the top.
         kind = "repage"
         row.status = "active"
-        row.step = 0
+        row.turn = 0
         row.repages += 1
         note(session, incident, "escalation.ack_timeout",
               {"acknowledged_by": row.acknowledged_by,
                "acknowledged_at": row.acknowledged_at.isoformat() if row.acknowledged_at else None,
                "repage": row.repages}, now)
     snapshot = Snapshot.from_json(row.snapshot)
-    step = step_at(snapshot, row.step, due)
-    if step is None:
+    turn = turn_at(snapshot, row.turn, due)
+    if turn is None:
         row.status = "exhausted"
         row.next_due_at = None
         row.token += 1
         row.updated_at = now
         note(session, incident, "escalation.exhausted",
-              {"policy": snapshot.policy, "steps": row.seq,
+              {"policy": snapshot.policy, "turns": row.seq,
                "reason": "every level was paged and nobody acknowledged"}, now)
-        return StepOutcome(row.id, incident.id, "exhausted", row.step)
-    count = pager.page_level(session, incident=incident, escalation_id=row.id, step_seq=row.seq, kind=kind,
-                             level=step.level, round_=step.round, policy=snapshot.policy, due=due,
+        return TurnOutcome(row.id, incident.id, "exhausted", row.turn)
+    count = pager.page_level(session, incident=incident, escalation_id=row.id, turn_seq=row.seq, kind=kind,
+                             level=turn.level, round_=turn.round, policy=snapshot.policy, due=due,
                              directory=directory, now=now, overrides=overrides)
-    row.step += 1
+    row.turn += 1
     row.seq += 1
-    row.next_due_at = step.next_due
-    row.last_step_at = now
+    row.next_due_at = turn.next_due
+    row.last_turn_at = now
     row.token += 1
     row.updated_at = now
-    return StepOutcome(row.id, incident.id, "repaged" if kind == "repage" else "paged", step.index, count)
+    return TurnOutcome(row.id, incident.id, "repaged" if kind == "repage" else "paged", turn.index, count)

@@ -15,7 +15,7 @@ from firebreak.incident.lifecycle import is_open
 DirectorySource = Callable[[], Directory]
 
 
-class PagingHandlers:
+class EscalateHandlers:
     """Keeps escalations in step with incidents, inside the incident change's own transaction."""
 
     def __init__(self, directory: DirectorySource) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.paging import OverrideRecord
+from firebreak.db.models.escalate import OverrideRecord
 from firebreak.escalate.directory import Directory
 from firebreak.escalate.override import Override
 from firebreak.kernel.errors import InvalidInput, NotFound

@@ -25,7 +25,7 @@ from firebreak.notify.render import TemplateProblem
 ACTOR = "firebreak:escalation"
 
 
-def page_level(session: Session, *, incident: IncidentRecord, escalation_id: int, step_seq: int, kind: str,
+def page_level(session: Session, *, incident: IncidentRecord, escalation_id: int, turn_seq: int, kind: str,
                level: Level, round_: int, policy: str, due: datetime, directory: Directory, now: datetime,
                overrides: Mapping[str, Sequence[Override]]) -> int:
     """Page everyone `level` names (as on call at `due`); returns how many notifications were queued."""
@@ -49,14 +49,14 @@ def page_level(session: Session, *, incident: IncidentRecord, escalation_id: int
                 note(session, incident, "notification.template_error",
                       {"user": person.handle, "channel": exc.channel, "error": str(exc)}, now)
             drafts.append(outbox.Draft(index, contact, display_target(contact.target), rendered))
-        outbox.enqueue(session, incident_id=incident.id, escalation_id=escalation_id, step_seq=step_seq, kind=kind,
+        outbox.enqueue(session, incident_id=incident.id, escalation_id=escalation_id, turn_seq=turn_seq, kind=kind,
                        level=level.number, user=person.handle, drafts=drafts, due=due, now=now)
         queued += len(drafts)
         paged.append({"user": person.handle, "via": recipient.via,
                       "contacts": [draft.target_display for draft in drafts]})
     note(session, incident, "escalation.repaged" if kind == "repage" else "escalation.paged",
          {"policy": policy, "severity": incident.severity, "level": level.number, "round": round_,
-          "step": step_seq, "targets": list(level.targets), "paged": paged,
+          "turn": turn_seq, "targets": list(level.targets), "paged": paged,
           "problems": list(resolution.problems), "due_at": due.isoformat()}, now)
     for handle in unreachable:
         note(session, incident, "notification.unreachable",

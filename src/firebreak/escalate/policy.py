@@ -1,4 +1,4 @@
-"""Escalate: a policy frozen for one incident, and the pure step arithmetic the worker follows."""
+"""Escalate: a policy frozen for one incident, and the pure turn arithmetic the worker follows."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Level:
-    """One rung: whom to page and how long to wait before the next rung."""
+    """One level: whom to page and how long to wait before the next level."""
 
     number: int  # 1-based position in the configured policy
     targets: tuple[str, ...]  # "user:<handle>", "schedule:<name>" or "team:<name>"
@@ -29,7 +29,7 @@ class Snapshot:
     ack_deadline: timedelta | None  # how long the severity allows before acknowledgement
 
     @property
-    def total_steps(self) -> int:
+    def total_turns(self) -> int:
         return len(self.levels) * (self.repeat + 1)
 
     def to_json(self) -> dict[str, Any]:
@@ -83,10 +83,13 @@ def freeze(*, policy: str, severity: str | None, rules: Sequence[LevelRule], rep
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """What one execution does: page `level` in pass `round`, then wait until `next_due`.
+class Turn:
+    """One paging of one level: page `level` in pass `round`, then wait until `next_due`.
 
-    After the last step `next_due` is when its wait runs out; the plan then has no step at that
+    An escalation takes its turns in order, level after level, round after round (the runbook's
+    unit of work is a step; the escalation's is a turn).
+
+    After the last turn `next_due` is when its wait runs out; the plan then has no turn at that
     index, which tells the worker the escalation is exhausted.
     """
 
@@ -96,19 +99,19 @@ class Step:
     next_due: datetime
 
 
-def step_at(snapshot: Snapshot, index: int, due: datetime) -> Step | None:
-    """The step numbered `index`, due at `due`; None when the plan has no such step."""
-    if not snapshot.levels or index < 0 or index >= snapshot.total_steps:
+def turn_at(snapshot: Snapshot, index: int, due: datetime) -> Turn | None:
+    """The turn numbered `index`, due at `due`; None when the plan has no such turn."""
+    if not snapshot.levels or index < 0 or index >= snapshot.total_turns:
         return None
     level = snapshot.levels[index % len(snapshot.levels)]
-    return Step(index, index // len(snapshot.levels), level, due + level.wait)
+    return Turn(index, index // len(snapshot.levels), level, due + level.wait)
 
 
 def schedule_offsets(snapshot: Snapshot) -> list[timedelta]:
-    """When each step falls due, measured from the start (for previews and tests)."""
+    """When each turn falls due, measured from the start (for previews and tests)."""
     offsets: list[timedelta] = []
     elapsed = timedelta(0)
-    for index in range(snapshot.total_steps):
+    for index in range(snapshot.total_turns):
         offsets.append(elapsed)
         elapsed += snapshot.levels[index % len(snapshot.levels)].wait
     return offsets

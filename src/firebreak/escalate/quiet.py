@@ -44,7 +44,7 @@ def notify_quietly(session: Session, *, incident: IncidentRecord, directory: Dir
             except TemplateProblem:
                 rendered = directory.templates.render("default", context)
             drafts.append(outbox.Draft(index, contact, display_target(contact.target), rendered))
-        outbox.enqueue(session, incident_id=incident.id, escalation_id=None, step_seq=0, kind=kind, level=0,
+        outbox.enqueue(session, incident_id=incident.id, escalation_id=None, turn_seq=0, kind=kind, level=0,
                        user=handle, drafts=drafts, due=now, now=now)
     data: dict[str, object] = {"severity": incident.severity, "urgency": decision.urgency, "team": incident.team,
                                "reason": decision.reason,

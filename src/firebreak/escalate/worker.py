@@ -1,6 +1,6 @@
-"""Escalate: the worker — the edge that owns each transaction for due steps, deliveries and audits.
+"""Escalate: the worker — the edge that owns each transaction for due turns, deliveries and audits.
 
-One tick: claim due escalations (SKIP LOCKED), execute one step each and commit the outbox rows
+One tick: claim due escalations (SKIP LOCKED), execute one turn each and commit the outbox rows
 they produce; then claim due notifications, hand them to channels outside any transaction and
 record each result. Several workers (or `serve` replicas) can share one PostgreSQL database.
 """
@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from firebreak.db.models.core import IncidentRecord
-from firebreak.db.models.paging import EscalationRecord
+from firebreak.db.models.escalate import EscalationRecord
 from firebreak.db.session import transaction
 from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.directory import Directory
@@ -59,7 +59,7 @@ def worker_name() -> str:
 
 @dataclass
 class Worker:
-    """Runs escalation steps and deliveries against one database; safe to run several at once."""
+    """Runs escalation turns and deliveries against one database; safe to run several at once."""
 
     session_factory: sessionmaker[Session]
     directory: Callable[[], Directory]
@@ -68,20 +68,20 @@ class Worker:
     options: WorkerOptions = field(default_factory=WorkerOptions)
     name: str = field(default_factory=worker_name)
 
-    def run_steps(self) -> list[engine.StepOutcome]:
-        """Execute every due step (up to one batch) in one transaction; isolate a failing row."""
+    def run_turns(self) -> list[engine.TurnOutcome]:
+        """Execute every due turn (up to one batch) in one transaction; isolate a failing row."""
         try:
             with transaction(self.session_factory) as session:
-                return self._steps(session, None)
+                return self._turns(session, None)
         except Exception:
             LOG.exception("escalation batch failed; retrying its rows one by one")
-        outcomes: list[engine.StepOutcome] = []
+        outcomes: list[engine.TurnOutcome] = []
         with transaction(self.session_factory) as session:
             ids = list(session.scalars(self._due_query(self.clock.now()).with_only_columns(EscalationRecord.id)))
         for escalation_id in ids:
             try:
                 with transaction(self.session_factory) as session:
-                    outcomes.extend(self._steps(session, escalation_id))
+                    outcomes.extend(self._turns(session, escalation_id))
             except Exception:
                 LOG.exception("escalation %s failed; trying again in a minute", escalation_id)
                 self._postpone(escalation_id)
@@ -92,7 +92,7 @@ class Worker:
                 .where(EscalationRecord.status.in_(engine.LIVE), EscalationRecord.next_due_at <= now)
                 .order_by(EscalationRecord.next_due_at).limit(self.options.batch))
 
-    def _steps(self, session: Session, only: int | None) -> list[engine.StepOutcome]:
+    def _turns(self, session: Session, only: int | None) -> list[engine.TurnOutcome]:
         now = self.clock.now()
         query = self._due_query(now)
         if only is not None:
@@ -178,7 +178,7 @@ class Worker:
         return handed_at, result
 
     def audit(self) -> list[auditor.Late]:
-        """Log and return steps and notifications that are overdue."""
+        """Log and return turns and notifications that are overdue."""
         with transaction(self.session_factory) as session:
             late = auditor.find_late(session, now=self.clock.now(), grace=self.options.late_after)
         for item in late:
@@ -187,9 +187,9 @@ class Worker:
         return late
 
     def run(self, stop: threading.Event) -> None:
-        """Loop until `stop` is set: steps, sends and result recording in three threads, audits now and then.
+        """Loop until `stop` is set: turns, sends and result recording in three threads, audits now and then.
 
-        A step that queued notifications wakes the sending thread at once, and results are
+        A turn that queued notifications wakes the sending thread at once, and results are
         recorded by their own thread, so a page waits neither for a poll nor for the previous
         batch's bookkeeping.
         """
@@ -207,7 +207,7 @@ class Worker:
         next_audit = time.monotonic()
         try:
             while not stop.is_set():
-                outcomes = self._guarded(self.run_steps, [])
+                outcomes = self._guarded(self.run_turns, [])
                 if any(outcome.notifications for outcome in outcomes):
                     wake.set()
                 if time.monotonic() >= next_audit:

@@ -2,7 +2,7 @@
 every open incident of the service it belongs to; an incident that opens later shows the changes
 of its service from the hour before — what changed recently.
 
-The service is the one triage gives the change's labels (a route's `service`, else a `service`
+The service is the one the route decision gives the change's labels (a route's `service`, else a `service`
 label); a change that belongs to no service is kept and shown on no incident.
 """
 
@@ -20,8 +20,8 @@ from firebreak.db.models.core import IncidentRecord
 from firebreak.incident import timeline
 from firebreak.incident.events import IncidentOpened
 from firebreak.ingest.pagerduty_change import Change
-from firebreak.route.plan import HasTriagePlan
-from firebreak.route.triage import triage
+from firebreak.route.decide import decide
+from firebreak.route.plan import HasRoutePlan
 
 RECENT_CHANGES = timedelta(hours=1)
 RECENT_CHANGES_MAX = 50
@@ -45,10 +45,10 @@ def change_entry(record: ChangeEventRecord) -> dict[str, Any]:
             "details": record.details, "links": record.links}
 
 
-def receive_change(session: Session, change: Change, *, config: HasTriagePlan, now: datetime,
+def receive_change(session: Session, change: Change, *, config: HasRoutePlan, now: datetime,
                    actor: str) -> ChangeOutcome:
     """Keep `change` and record it on its service's open incidents, in the caller's transaction."""
-    service = triage(change.as_alert(), config, now).service
+    service = decide(change.as_alert(), config, now).service
     record = ChangeEventRecord(service=service, summary=change.summary, source=change.source,
                                happened_at=change.timestamp, received_at=now, integration=change.routing_key,
                                details=change.details, links=change.links)

@@ -1,7 +1,7 @@
-"""Receive flow: canonical alerts in → dedup → triage → group into incidents (one transaction).
+"""Receive flow: canonical alerts in → dedup → route → group into incidents (one transaction).
 
 The order of the receive pipeline is the literal sequence in `receive_one`:
-PagerDuty acknowledge → resolve → dedup repeat → triage (route, silence, inhibit; `flows.triage`) →
+PagerDuty acknowledge → resolve → dedup repeat → route (route, silence, inhibit; `flows.route`) →
 store → muted or inhibited alerts stop here → attach to the group's open incident, reopen its
 recently resolved one (REO-1) or open a new one → raise the incident's severity to the alert's →
 publish what happened (`incident.events`: IncidentOpened, SeverityChanged, StatusChanged) to the
@@ -22,7 +22,7 @@ from firebreak.config.models import Config
 from firebreak.config.types import format_duration
 from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.flows.respond import change_severity, change_status
-from firebreak.flows.triage import triage_alert
+from firebreak.flows.route import route_alert
 from firebreak.incident import service, timeline
 from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.incident.events import IncidentOpened, Subscribers
@@ -30,7 +30,7 @@ from firebreak.incident.lifecycle import is_open
 from firebreak.ingest.alert import Alert
 from firebreak.ingest.fingerprint import group_key
 from firebreak.kernel.clock import Clock
-from firebreak.route.decision import TriageDecision
+from firebreak.route.decision import RouteDecision
 from firebreak.route.severity import SeverityScale
 
 Outcome = Literal["opened", "attached", "reopened", "deduplicated", "resolved", "acknowledged", "muted",
@@ -52,7 +52,7 @@ class ReceiveOutcome:
 class ReceiveContext:
     """Everything the flow needs besides the session: time, configuration, actor, subscribers, grouping rules.
 
-    `config` is what triage routes by and `clock` the time each alert is triaged at; `scale` orders
+    `config` is what alerts are routed by and `clock` the time each alert is routed at; `scale` orders
     severities (an attached alert may raise its incident's); `reopen_within` is how long after
     resolution a new alert of the group reopens the incident (zero: never).
     """
@@ -99,7 +99,7 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
         return resolve_alert(session, alert, existing, ctx)
     if existing is not None:
         return repeat_alert(session, alert, existing, ctx)
-    decision = triage_alert(session, alert, config=ctx.config, now=ctx.clock.now())
+    decision = route_alert(session, alert, config=ctx.config, now=ctx.clock.now())
     record = store_alert(session, alert, decision, ctx)
     if decision.muted_by is not None:
         return ReceiveOutcome(alert.fingerprint, "muted", record.id, None, alert.dedup_key)
@@ -139,9 +139,9 @@ def find_group_incident(session: Session, key: str) -> IncidentRecord | None:
                            .with_for_update()).one_or_none()
 
 
-def open_incident(session: Session, alert: Alert, decision: TriageDecision, key: str,
+def open_incident(session: Session, alert: Alert, decision: RouteDecision, key: str,
                   ctx: ReceiveContext) -> IncidentRecord:
-    """A new incident for the group, routed as triage decided."""
+    """A new incident for the group, as the route decision says."""
     return service.open_incident(
         session, title=alert.summary or alert.name, severity=decision.severity, service=decision.service,
         team=decision.team, escalation_policy=decision.escalation_policy, group_key=key, now=ctx.now,
@@ -163,8 +163,8 @@ def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> 
     return found
 
 
-def store_alert(session: Session, alert: Alert, decision: TriageDecision, ctx: ReceiveContext) -> AlertRecord:
-    """Insert a new open alert with its triage result."""
+def store_alert(session: Session, alert: Alert, decision: RouteDecision, ctx: ReceiveContext) -> AlertRecord:
+    """Insert a new open alert with its route decision."""
     record = AlertRecord(
         source=alert.source, fingerprint=alert.fingerprint, open_key=alert.fingerprint,
         dedup_key=alert.dedup_key, routing_key=alert.routing_key, status="firing", name=alert.name,
@@ -184,7 +184,7 @@ def store_alert(session: Session, alert: Alert, decision: TriageDecision, ctx: R
 def repeat_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> ReceiveOutcome:
     """A repeat of an open alert: count it, refresh what it says, open nothing.
 
-    A repeat whose severity hint changed (a PagerDuty trigger re-sent as `critical`) is triaged
+    A repeat whose severity hint changed (a PagerDuty trigger re-sent as `critical`) is routed
     again, and a more severe result raises the alert and its incident.
     """
     if alert.severity_hint and alert.severity_hint != existing.severity_hint:
@@ -216,8 +216,8 @@ def attach_alert(session: Session, incident: IncidentRecord, record: AlertRecord
 
 
 def raise_repeated_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> None:
-    """Re-triage a repeat that now claims another severity; only ever raise what is stored."""
-    severity = triage_alert(session, alert, config=ctx.config, now=ctx.clock.now()).severity
+    """Route again a repeat that now claims another severity; only ever raise what is stored."""
+    severity = route_alert(session, alert, config=ctx.config, now=ctx.clock.now()).severity
     if severity is None or not is_more_severe(ctx.scale, severity, existing.severity):
         return
     existing.severity = severity

@@ -11,7 +11,7 @@ from firebreak import __version__
 from firebreak.http import problems
 from firebreak.http.responses import RedactedJSONResponse
 from firebreak.http.routes import audit as audit_routes
-from firebreak.http.routes import auth, execution, health, incidents, ingest, paging, runbooks, tokens, triage
+from firebreak.http.routes import auth, escalate, execution, health, incidents, ingest, route, runbooks, tokens
 from firebreak.http.security import install_security
 from firebreak.runtime import Runtime
 
@@ -24,11 +24,11 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
         if background:
             runtime.batcher.start()
             if runtime.settings.run_worker:
-                runtime.paging.start_worker()
+                runtime.escalator.start_worker()
         try:
             yield
         finally:
-            runtime.paging.stop_worker()
+            runtime.escalator.stop_worker()
             runtime.batcher.stop()
 
     app = FastAPI(title="Firebreak", version=__version__, lifespan=lifespan,
@@ -43,8 +43,8 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(incidents.router)
-    app.include_router(paging.router)
-    app.include_router(triage.router)
+    app.include_router(escalate.router)
+    app.include_router(route.router)
     app.include_router(runbooks.router)
     app.include_router(execution.router)
     return app

@@ -15,7 +15,7 @@ from firebreak.runtime import Runtime
 
 
 def summaries(session: Session, runtime: Runtime, records: Sequence[IncidentRecord]) -> list[IncidentSummary]:
-    """List items: roles, runbooks and escalations of the whole page read in one query each."""
+    """List items: roles, runbooks and escalations of the whole slice read in one query each."""
     ids = [record.id for record in records]
     roles = service.roles_of(session, incident_ids=ids)
     runbooks = runtime.runbooks_of(session, ids)

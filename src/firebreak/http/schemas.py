@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord, TimelineEntryRecord
-from firebreak.db.models.paging import EscalationRecord
+from firebreak.db.models.escalate import EscalationRecord
 
 MILESTONES = ("triggered", "acknowledged", "investigating", "identified", "mitigating", "monitoring",
               "resolved", "closed", "reopened")
@@ -57,19 +57,19 @@ class RunbookRef(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
-class PagingOut(BaseModel):
-    """Where the incident's escalation stands: active, acknowledged, exhausted (every step paged,
+class EscalationSummary(BaseModel):
+    """Where the incident's escalation stands: active, acknowledged, exhausted (every turn taken,
     nobody acknowledged) or stopped."""
 
     status: str
     policy: str
-    steps_executed: int
+    turns_taken: int
     repages: int
     next_due_at: datetime | None
 
     @classmethod
-    def of(cls, row: EscalationRecord) -> PagingOut:
-        return cls(status=row.status, policy=row.policy, steps_executed=row.seq, repages=row.repages,
+    def of(cls, row: EscalationRecord) -> EscalationSummary:
+        return cls(status=row.status, policy=row.policy, turns_taken=row.seq, repages=row.repages,
                    next_due_at=row.next_due_at)
 
 
@@ -96,7 +96,7 @@ class IncidentSummary(BaseModel):
     allowed_transitions: list[str]
     roles: dict[str, str] = Field(default_factory=dict)
     runbook: RunbookRef | None = None
-    paging: PagingOut | None = None
+    escalation: EscalationSummary | None = None
 
 
 class IncidentOut(IncidentSummary):
@@ -117,7 +117,7 @@ def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[
         alerts_resolved=record.alert_count > 0 and record.firing_count == 0,
         alerts_resolved_at=record.alerts_resolved_at, allowed_transitions=allowed,
         roles=dict(roles), runbook=RunbookRef(**runbook) if runbook else None,
-        paging=PagingOut.of(escalation) if escalation is not None else None,
+        escalation=EscalationSummary.of(escalation) if escalation is not None else None,
     )
 
 
@@ -127,7 +127,7 @@ def incident_out(summary: IncidentSummary, alerts: list[AlertRecord]) -> Inciden
 
 
 class IncidentList(BaseModel):
-    """A page of incidents."""
+    """One slice of the incident list (limit, offset) and how many match in all."""
 
     items: list[IncidentSummary]
     total: int

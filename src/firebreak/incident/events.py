@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord
 from firebreak.incident.lifecycle import Transition
-from firebreak.route.decision import TriageDecision
+from firebreak.route.decision import RouteDecision
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class IncidentOpened:
 
     incident: IncidentRecord
     alert: AlertRecord
-    decision: TriageDecision
+    decision: RouteDecision
     now: datetime
 
 

@@ -19,7 +19,7 @@ from firebreak.kernel.errors import InvalidInput, NotFound
 
 @dataclass(frozen=True, slots=True)
 class IncidentPage:
-    """One page of a filtered incident list."""
+    """One slice (limit, offset) of a filtered incident list."""
 
     items: list[IncidentRecord]
     total: int

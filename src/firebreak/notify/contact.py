@@ -1,4 +1,4 @@
-"""Notify: people and their ordered contact methods, as the paging engine reads them."""
+"""Notify: people and their ordered contact methods, as the escalation engine reads them."""
 
 from __future__ import annotations
 

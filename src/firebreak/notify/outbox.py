@@ -1,4 +1,4 @@
-"""Notify: the outbox — notifications written with the step that caused them, claimed, finished, logged.
+"""Notify: the outbox — notifications written with the turn that caused them, claimed, finished, logged.
 
 A notification is about an incident (pages, low-urgency notices, tracker posts: results go on the
 incident's timeline) or about a silence (the warning to its author that it ends soon).
@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
-from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
+from firebreak.db.models.escalate import DeliveryAttemptRecord, OutboxRecord
 from firebreak.incident import timeline
 from firebreak.notify.backoff import RetryPolicy
 from firebreak.notify.channel import SendResult, family_of
@@ -40,14 +40,14 @@ class Draft:
     rendered: Rendered
 
 
-def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, step_seq: int, kind: str,
+def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, turn_seq: int, kind: str,
             level: int, user: str, drafts: Sequence[Draft], due: datetime, now: datetime) -> list[OutboxRecord]:
     """Write one outbox row per contact method, each due `after` its method's delay."""
     rows = []
     for draft in drafts:
         at = due + draft.contact.after
         row = OutboxRecord(
-            incident_id=incident_id, escalation_id=escalation_id, step_seq=step_seq, kind=kind, level=level,
+            incident_id=incident_id, escalation_id=escalation_id, turn_seq=turn_seq, kind=kind, level=level,
             user_handle=user, contact_index=draft.contact_index, channel=family_of(draft.contact.target),
             target=draft.target_display, title=draft.rendered.title, body=draft.rendered.body,
             status="pending", due_at=at, next_attempt_at=at, attempts=0, token=1, fallback=False,
@@ -68,7 +68,7 @@ def enqueue_silence_warning(session: Session, *, silence_id: str, user: str, dra
     for position, draft in enumerate(drafts):
         at = due if position == 0 else max(hold_until, due)
         row = OutboxRecord(
-            incident_id=None, silence_id=silence_id, escalation_id=None, step_seq=0, kind=SILENCE_EXPIRY, level=0,
+            incident_id=None, silence_id=silence_id, escalation_id=None, turn_seq=0, kind=SILENCE_EXPIRY, level=0,
             user_handle=user, contact_index=draft.contact_index, channel=family_of(draft.contact.target),
             target=draft.target_display, title=draft.rendered.title, body=draft.rendered.body,
             status="pending", due_at=at, next_attempt_at=at, attempts=0, token=1, fallback=False,
@@ -220,7 +220,7 @@ def _siblings(row: OutboxRecord) -> Select[tuple[OutboxRecord]]:
     return select(OutboxRecord).where(OutboxRecord.incident_id.is_not_distinct_from(row.incident_id),
                                       OutboxRecord.silence_id.is_not_distinct_from(row.silence_id),
                                       OutboxRecord.escalation_id.is_not_distinct_from(row.escalation_id),
-                                      OutboxRecord.step_seq == row.step_seq,
+                                      OutboxRecord.turn_seq == row.turn_seq,
                                       OutboxRecord.user_handle == row.user_handle,
                                       OutboxRecord.id != row.id)
 

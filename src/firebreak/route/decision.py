@@ -1,4 +1,4 @@
-"""Triage's answer for one alert: where it goes, how severe it is, and whether it is muted."""
+"""The route decision for one alert: where it goes, how severe it is, and whether it is muted."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class MatcherResult:
 
 
 @dataclass(frozen=True, slots=True)
-class TriageDecision:
+class RouteDecision:
     """Service, team, severity and policy for an alert, plus what (if anything) mutes it."""
 
     service: str | None

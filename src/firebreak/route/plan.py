@@ -1,6 +1,6 @@
-"""The triage plan: everything triage needs from the configuration, compiled once per load.
+"""The route plan: everything the route decision needs from the configuration, compiled once per load.
 
-The configuration builds a plan when it is validated; triage reads only the plan, so the
+The configuration builds a plan when it is validated; the decision reads only the plan, so the
 route stage never depends on how the configuration file is written.
 """
 
@@ -26,7 +26,7 @@ class ServiceTarget:
 
 
 @dataclass(frozen=True)
-class TriagePlan:
+class RoutePlan:
     """Compiled routes, severity scale, services and the muting rules of one configuration."""
 
     scale: SeverityScale
@@ -54,8 +54,8 @@ class TriagePlan:
         object.__setattr__(self, "silence_index", SilenceIndex(self.silences))
 
 
-class HasTriagePlan(Protocol):
+class HasRoutePlan(Protocol):
     """Anything that carries a compiled plan (the loaded configuration does)."""
 
     @property
-    def triage_plan(self) -> TriagePlan: ...
+    def route_plan(self) -> RoutePlan: ...

@@ -1,4 +1,4 @@
-"""Probe alerts: alerts described by hand (route tests, CLI) that triage can judge but nobody stores."""
+"""Probe alerts: alerts described by hand (route tests, CLI) that the route stage can judge but nobody stores."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ UNUSED_AFTER = timedelta(days=7)
 
 @dataclass(frozen=True, slots=True)
 class Silence:
-    """A silence as triage sees it (from the configuration file or the silences table)."""
+    """A silence as the route decision sees it (from the configuration file or the silences table)."""
 
     id: str
     matchers: tuple[Matcher, ...]

@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.triage import SilenceRecord
+from firebreak.db.models.route import SilenceRecord
 from firebreak.kernel.errors import Conflict, InvalidInput, NotFound
 from firebreak.route.matchers import Matcher, parse_matcher
 from firebreak.route.silences import UNUSED_AFTER, Silence, SilenceState
@@ -31,7 +31,7 @@ def state_of(record: SilenceRecord, now: datetime) -> SilenceState:
 
 
 def to_silence(record: SilenceRecord) -> Silence:
-    """The triage value of a stored silence (matchers were validated when it was written)."""
+    """The route-stage value of a stored silence (matchers were validated when it was written)."""
     return Silence(
         id=record.id, matchers=tuple(parse_matcher(text) for text in record.matchers),
         starts_at=record.starts_at, ends_at=record.ends_at, created_by=record.created_by,
@@ -113,7 +113,7 @@ def get_all(*, session: Session, now: datetime, state: StateFilter = "all",
 
 
 def active(*, session: Session, now: datetime) -> list[Silence]:
-    """Active silences as triage values."""
+    """Active silences as route-stage values."""
     return [to_silence(record) for record in get_all(session=session, now=now, state="active")]
 
 

@@ -10,9 +10,9 @@ from firebreak.config.loader import parse_config
 from firebreak.config.targets import TargetSpec
 from firebreak.kernel.errors import ConfigError
 from firebreak.runbook.commands.placeholders import find_placeholders
+from firebreak.runbook.execute.execution import resolve_target
 from firebreak.runbook.execute.fill import Blocked, Plan, fill_command
 from firebreak.runbook.execute.prepare import fill_placed
-from firebreak.runbook.execute.process import resolve_target
 from firebreak.runbook.execute.sources import Sources
 from firebreak.runbook.execute.targets import NoTarget, Placement, Target, place_step
 

@@ -32,7 +32,7 @@ class SaveReport:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of runbooks and how many match in all."""
+    """One slice of the runbook list (limit, offset) and how many match in all."""
 
     items: list[Runbook]
     total: int

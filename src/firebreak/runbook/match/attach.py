@@ -105,7 +105,7 @@ def current_attachment(session: Session, incident_id: int) -> dict[str, Any] | N
 
 
 def current_attachments(session: Session, incident_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The current runbook of each incident that has one (one query for a whole page of incidents)."""
+    """The current runbook of each incident that has one (one query for a whole slice of the incident list)."""
     if not incident_ids:
         return {}
     latest = (select(func.max(RunbookAttachmentRecord.id))

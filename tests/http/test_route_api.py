@@ -1,4 +1,4 @@
-"""Triage API on both databases: silences, route tests, configuration reload and read-only views."""
+"""Route API on both databases: silences, route tests, configuration reload and read-only views."""
 
 from __future__ import annotations
 

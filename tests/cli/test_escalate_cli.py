@@ -1,4 +1,4 @@
-"""The paging commands against the database: oncall, override, schedule export and gaps, worker --once."""
+"""The escalate commands against the database: oncall, override, schedule export and gaps, worker --once."""
 
 # Fixtures imported from another folder are named again as parameters; that is how pytest uses them.
 # ruff: noqa: F811
@@ -15,15 +15,15 @@ from firebreak.cli.main import app
 from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
 
-# The escalation fixtures (and its settings, on the paging configuration) are imported by name so that pytest
+# The escalation fixtures (and its settings, on the escalation configuration) are imported by name so that pytest
 # uses them for this module.
 from tests.escalate.conftest import (  # noqa: F401
     OpenIncident,
     directory,
+    escalate_config,
     example_config,
     open_incident,
     paged_users,
-    paging_config,
     settings,
 )
 
@@ -78,11 +78,11 @@ def test_schedule_export_and_gaps(cli: CliRunner, tmp_path: Path) -> None:
     assert "no gaps in the next 28 days" in run(cli, "schedule", "gaps")
 
 
-def test_worker_once_executes_each_due_step_once(cli: CliRunner, open_incident: OpenIncident,
+def test_worker_once_executes_each_due_turn_once(cli: CliRunner, open_incident: OpenIncident,
                                                  runtime: Runtime) -> None:
     incident_id = open_incident(severity="P0")
-    # The command runs on the wall clock, hours after the fixed test clock: one step per tick.
-    assert "1 step(s) executed" in run(cli, "worker", "--once")
-    assert "1 step(s) executed" in run(cli, "worker", "--once")
+    # The command runs on the wall clock, hours after the fixed test clock: one turn per tick.
+    assert "1 turn(s) taken" in run(cli, "worker", "--once")
+    assert "1 turn(s) taken" in run(cli, "worker", "--once")
     with runtime.session_factory() as session:
         assert paged_users(session, incident_id) == [(1, "ann"), (2, "bob")]

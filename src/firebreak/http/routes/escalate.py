@@ -1,4 +1,4 @@
-"""Paging endpoints: who is on call, schedules (timeline, gaps, iCalendar), overrides, delivery log, ack links."""
+"""Escalate endpoints: who is on call, schedules (timeline, gaps, iCalendar), overrides, delivery log, ack links."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from jinja2 import Environment
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from firebreak.db.models.paging import DeliveryAttemptRecord, OutboxRecord
+from firebreak.db.models.escalate import DeliveryAttemptRecord, OutboxRecord
 from firebreak.escalate import auditor, engine, override_store
 from firebreak.escalate.oncall import OnCallAnswer, calendar, schedule_named, who_is_on_call
 from firebreak.escalate.schedule import GAP_HORIZON, Segment
@@ -27,7 +27,7 @@ from firebreak.notify import ack_link, outbox
 from firebreak.route import silences_store
 from firebreak.runtime import Runtime
 
-router = APIRouter(tags=["paging"])
+router = APIRouter(tags=["escalate"])
 IncidentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Days = Annotated[int, Query(ge=1, le=366, description="How many days to cover")]
 
@@ -100,7 +100,7 @@ class DeliveryOut(BaseModel):
     id: int
     kind: str
     level: int
-    step: int
+    turn: int
     user: str
     contact_index: int
     channel: str
@@ -117,8 +117,8 @@ class EscalationOut(BaseModel):
     incident_id: int
     policy: str
     status: str
-    step: int
-    steps_executed: int
+    turn: int
+    turns_taken: int
     repages: int
     next_due_at: datetime | None
     ack_deadline_at: datetime | None
@@ -140,14 +140,14 @@ def get_on_call(db: DB, runtime: RuntimeDep, _caller: Viewer,
                 at: Annotated[datetime | None, Query(description="Moment to ask about; naive = UTC")] = None,
                 schedule: Annotated[str | None, Query(description="Only this schedule")] = None) -> OnCallList:
     moment = as_utc(at) if at is not None else runtime.clock.now()
-    answers = who_is_on_call(runtime.paging.directory(), moment, stored_overrides(db, moment), schedule)
+    answers = who_is_on_call(runtime.escalator.directory(), moment, stored_overrides(db, moment), schedule)
     return OnCallList(at=moment, on_call=[answer_out(answer) for answer in answers])
 
 
 @router.get("/api/v1/schedules", response_model=list[ScheduleOut])
 def list_schedules(db: DB, runtime: RuntimeDep, _caller: Viewer) -> list[ScheduleOut]:
     now = runtime.clock.now()
-    directory = runtime.paging.directory()
+    directory = runtime.escalator.directory()
     answers = who_is_on_call(directory, now, stored_overrides(db, now))
     return [ScheduleOut(name=answer.schedule, time_zone=str(directory.schedules[answer.schedule].tz),
                         layers=[layer.name for layer in directory.schedules[answer.schedule].layers],
@@ -168,7 +168,7 @@ def segments_out(segments: list[Segment]) -> list[SegmentOut]:
 def export_schedule(name: str, db: DB, runtime: RuntimeDep, _caller: Viewer,
                     start: Annotated[datetime | None, Query()] = None, days: Days = 56) -> Response:
     begin, _end = window(runtime, start, days)
-    document = calendar(runtime.paging.directory(), name, start=begin, days=days,
+    document = calendar(runtime.escalator.directory(), name, start=begin, days=days,
                         overrides=stored_overrides(db, begin), stamp=runtime.clock.now())
     return Response(document, media_type="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{name}.ics"'})
@@ -177,7 +177,7 @@ def export_schedule(name: str, db: DB, runtime: RuntimeDep, _caller: Viewer,
 @router.get("/api/v1/schedules/{name}/timeline", response_model=list[SegmentOut])
 def schedule_timeline(name: str, db: DB, runtime: RuntimeDep, _caller: Viewer,
                       start: Annotated[datetime | None, Query()] = None, days: Days = 14) -> list[SegmentOut]:
-    schedule = schedule_named(runtime.paging.directory(), name)
+    schedule = schedule_named(runtime.escalator.directory(), name)
     begin, end = window(runtime, start, days)
     return segments_out(schedule.timeline(begin, end, stored_overrides(db, begin).get(name, [])))
 
@@ -186,7 +186,7 @@ def schedule_timeline(name: str, db: DB, runtime: RuntimeDep, _caller: Viewer,
 def schedule_gaps(name: str, db: DB, runtime: RuntimeDep, _caller: Viewer,
                   start: Annotated[datetime | None, Query()] = None, days: Days = 28) -> list[SegmentOut]:
     """Stretches when nobody is on call (default: the next four weeks)."""
-    schedule = schedule_named(runtime.paging.directory(), name)
+    schedule = schedule_named(runtime.escalator.directory(), name)
     begin, end = window(runtime, start, days)
     return segments_out(schedule.gaps(begin, end, stored_overrides(db, begin).get(name, [])))
 
@@ -209,7 +209,7 @@ def list_overrides(db: DB, runtime: RuntimeDep, _caller: Viewer,
 def create_override(body: OverrideIn, db: DB, runtime: RuntimeDep, caller: Responder) -> OverrideOut:
     if body.start.tzinfo is None or body.end.tzinfo is None:
         raise InvalidInput("start and end need a time zone, e.g. 2025-01-01T09:00:00Z", field="start")
-    record = override_store.create(db, directory=runtime.paging.directory(), schedule=body.schedule,
+    record = override_store.create(db, directory=runtime.escalator.directory(), schedule=body.schedule,
                                    user=body.user, starts_at=body.start, ends_at=body.end, replaces=body.replaces,
                                    reason=body.reason, actor=caller.name, now=runtime.clock.now())
     return override_out(record)
@@ -223,7 +223,7 @@ def delete_override(override_id: Annotated[int, Path(ge=1, le=2**31 - 1)], db: D
 
 
 def deliveries_out(log: list[tuple[OutboxRecord, list[DeliveryAttemptRecord]]]) -> list[DeliveryOut]:
-    return [DeliveryOut(id=row.id, kind=row.kind, level=row.level, step=row.step_seq, user=row.user_handle,
+    return [DeliveryOut(id=row.id, kind=row.kind, level=row.level, turn=row.turn_seq, user=row.user_handle,
                         contact_index=row.contact_index, channel=row.channel, target=row.target, status=row.status,
                         due_at=row.due_at, fallback=row.fallback, title=row.title, last_error=row.last_error,
                         attempts=[AttemptOut(attempt=a.attempt, outcome=a.outcome, handed_at=a.handed_at,
@@ -253,14 +253,14 @@ def incident_escalation(incident_id: IncidentId, db: DB, _caller: Viewer) -> Esc
     row = engine.get(db, incident_id=incident_id)
     if row is None:
         raise NotFound(f"incident {incident_id} has no escalation")
-    return EscalationOut(incident_id=row.incident_id, policy=row.policy, status=row.status, step=row.step,
-                         steps_executed=row.seq, repages=row.repages, next_due_at=row.next_due_at,
+    return EscalationOut(incident_id=row.incident_id, policy=row.policy, status=row.status, turn=row.turn,
+                         turns_taken=row.seq, repages=row.repages, next_due_at=row.next_due_at,
                          ack_deadline_at=row.ack_deadline_at, acknowledged_by=row.acknowledged_by,
                          snapshot=row.snapshot)
 
 
 class LateOut(BaseModel):
-    """An escalation step or notification still not done well after it fell due."""
+    """An escalation turn or notification still not done well after it fell due."""
 
     kind: str
     ref: int
@@ -269,11 +269,11 @@ class LateOut(BaseModel):
     late_seconds: float
 
 
-@router.get("/api/v1/paging/late", response_model=list[LateOut])
+@router.get("/api/v1/escalations/late", response_model=list[LateOut])
 def late_work(db: DB, runtime: RuntimeDep, _caller: Viewer,
               grace: Annotated[int, Query(ge=0, le=86_400, description="Seconds of lateness tolerated")] = 30,
               ) -> list[LateOut]:
-    """What the lateness auditor would report now: overdue steps and notifications, most overdue first."""
+    """What the lateness auditor would report now: overdue turns and notifications, most overdue first."""
     return [LateOut(kind=item.kind, ref=item.ref, incident_id=item.incident_id, due_at=item.due_at,
                     late_seconds=item.lateness.total_seconds())
             for item in auditor.find_late(db, now=runtime.clock.now(), grace=timedelta(seconds=grace))]
@@ -292,7 +292,7 @@ Severity {{ incident.severity or "unset" }} · status {{ incident.status }}</p>{
 </body></html>""")
 
 
-def page(heading: str, message: str, *, status: int = 200, incident: Any = None, user: str = "",
+def ack_view(heading: str, message: str, *, status: int = 200, incident: Any = None, user: str = "",
          confirm: bool = False) -> HTMLResponse:
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     # Anyone holding the link sees this page: what it shows of the incident is redacted like any answer.
@@ -301,20 +301,21 @@ def page(heading: str, message: str, *, status: int = 200, incident: Any = None,
 
 
 def error_page(exc: FirebreakError) -> HTMLResponse:
-    return page("This link cannot be used", exc.detail, status=status_of(exc))
+    return ack_view("This link cannot be used", exc.detail, status=status_of(exc))
 
 
 @router.get("/ack/{token}", response_class=HTMLResponse, dependencies=[PUBLIC])
 def ack_confirm(token: Annotated[str, Path(max_length=2000)], db: DB, runtime: RuntimeDep) -> HTMLResponse:
     """Show what the link acknowledges; nothing changes until the form is posted (link previews are safe)."""
     try:
-        claim = ack_link.verify(runtime.paging.secret, token, now=runtime.clock.now())
+        claim = ack_link.verify(runtime.escalator.secret, token, now=runtime.clock.now())
         incident = service.get(db, incident_id=claim.incident_id)
     except FirebreakError as exc:
         return error_page(exc)
     if not is_open(incident.status):
-        return page("Already over", f"The incident is {incident.status}; nothing to acknowledge.", incident=incident)
-    return page("Acknowledge this incident?", "Acknowledging stops further pages for it.", incident=incident,
+        return ack_view("Already over", f"The incident is {incident.status}; nothing to acknowledge.",
+                        incident=incident)
+    return ack_view("Acknowledge this incident?", "Acknowledging stops further pages for it.", incident=incident,
                 user=claim.user, confirm=True)
 
 
@@ -323,16 +324,16 @@ def ack_submit(token: Annotated[str, Path(max_length=2000)], db: DB, runtime: Ru
     """Acknowledge the incident as the person the page went to."""
     now = runtime.clock.now()
     try:
-        claim = ack_link.verify(runtime.paging.secret, token, now=now)
+        claim = ack_link.verify(runtime.escalator.secret, token, now=now)
         incident = service.get(db, incident_id=claim.incident_id, lock=True)
     except FirebreakError as exc:
         return error_page(exc)
     actor = f"{claim.user} (page link)"
     if incident.status == "triggered":
         acknowledge(db, incident_id=incident.id, actor=actor, now=now, subscribers=runtime.subscribers)
-        return page("Acknowledged", f"Thanks {claim.user}: paging has stopped.", incident=incident)
+        return ack_view("Acknowledged", f"Thanks {claim.user}: paging has stopped.", incident=incident)
     if is_open(incident.status):
         # Already acknowledged: this stops a re-page after the acknowledgement timeout.
         engine.acknowledge(db, incident=incident, actor=actor, now=now)
-        return page("Acknowledged", "The incident was already acknowledged; paging has stopped.", incident=incident)
-    return page("Already over", f"The incident is {incident.status}; nothing to acknowledge.", incident=incident)
+        return ack_view("Acknowledged", "The incident was already acknowledged; paging has stopped.", incident=incident)
+    return ack_view("Already over", f"The incident is {incident.status}; nothing to acknowledge.", incident=incident)

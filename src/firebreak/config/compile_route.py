@@ -1,13 +1,13 @@
-"""Compile validated configuration sections into the triage plan the route stage runs on."""
+"""Compile validated configuration sections into the route plan the route stage runs on."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from firebreak.config.muting import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
-from firebreak.config.routing import DefaultRouteSpec, RouteSettingsSpec, RouteSpec
+from firebreak.config.mute import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
+from firebreak.config.route import DefaultRouteSpec, RouteSettingsSpec, RouteSpec
 from firebreak.route.inhibition import InhibitRule
-from firebreak.route.plan import ServiceTarget, TriagePlan
+from firebreak.route.plan import RoutePlan, ServiceTarget
 from firebreak.route.severity import SeverityScale
 from firebreak.route.thresholds import ImpactRule, SeverityRule
 from firebreak.route.tree import RouteNode, RouteSettings
@@ -66,9 +66,9 @@ def compile_tree(routes: Sequence[RouteSpec], default: DefaultRouteSpec, scale: 
 def compile_plan(*, scale: SeverityScale, routes: Sequence[RouteSpec], default_route: DefaultRouteSpec,
                  group_by: Sequence[str], services: dict[str, ServiceTarget],
                  team_policies: dict[str, str | None], silences: Sequence[SilenceSpec],
-                 maintenance: Sequence[MaintenanceSpec], inhibit: Sequence[InhibitRuleSpec]) -> TriagePlan:
-    """Everything triage needs, compiled once per configuration load."""
-    return TriagePlan(
+                 maintenance: Sequence[MaintenanceSpec], inhibit: Sequence[InhibitRuleSpec]) -> RoutePlan:
+    """Everything the route decision needs, compiled once per configuration load."""
+    return RoutePlan(
         scale=scale,
         root=compile_tree(routes, default_route, scale),
         group_by=tuple(group_by),

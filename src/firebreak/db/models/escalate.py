@@ -1,4 +1,4 @@
-"""Paging tables: escalations (durable timers), the notification outbox, delivery attempts, overrides."""
+"""Escalate tables: escalations (durable timers), the notification outbox, delivery attempts, overrides."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ class EscalationRecord(Base):
     policy: Mapped[str] = mapped_column(String(255))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))  # active, acknowledged, exhausted, stopped
-    step: Mapped[int] = mapped_column(Integer, default=0)  # next step of the plan
-    seq: Mapped[int] = mapped_column(Integer, default=0)  # steps executed so far (all passes)
+    turn: Mapped[int] = mapped_column(Integer, default=0)  # next turn of the plan
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # turns executed so far (all passes)
     repages: Mapped[int] = mapped_column(Integer, default=0)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token: Mapped[int] = mapped_column(Integer, default=1)
@@ -36,7 +36,7 @@ class EscalationRecord(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(255))
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_turn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_escalations_status_due", "status", "next_due_at"),)
     # The ORM adds "AND token = <value read>" to every UPDATE and fails when another writer got there first.
@@ -44,7 +44,7 @@ class EscalationRecord(Base):
 
 
 class OutboxRecord(Base):
-    """One notification to one contact method of one person, written with the step that caused it.
+    """One notification to one contact method of one person, written with the turn that caused it.
 
     It is about an incident (a page and its kin) or a silence (the warning that it ends soon).
     """
@@ -55,7 +55,7 @@ class OutboxRecord(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     silence_id: Mapped[str | None] = mapped_column(ForeignKey("silences.id"))
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
-    step_seq: Mapped[int] = mapped_column(Integer)
+    turn_seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))  # page, repage, low_urgency, tracker, silence_expiry
     level: Mapped[int] = mapped_column(Integer)
     user_handle: Mapped[str] = mapped_column(String(255))
@@ -76,8 +76,8 @@ class OutboxRecord(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
-        UniqueConstraint("escalation_id", "step_seq", "user_handle", "contact_index",
-                         name="uq_notification_outbox_step_contact"),
+        UniqueConstraint("escalation_id", "turn_seq", "user_handle", "contact_index",
+                         name="uq_notification_outbox_turn_contact"),
         # One warning per contact method of a silence's author, ever.
         UniqueConstraint("silence_id", "contact_index", name="uq_notification_outbox_silence_id"),
         Index("ix_notification_outbox_status_next", "status", "next_attempt_at"),

@@ -24,17 +24,17 @@ from firebreak.notify.console import ConsoleChannel
 from firebreak.runtime import Runtime
 from tests.conftest import auth
 
-# The escalation fixtures (and its settings, on the paging configuration) are imported by name so that pytest
+# The escalation fixtures (and its settings, on the escalation configuration) are imported by name so that pytest
 # uses them for this module.
 from tests.escalate.conftest import (  # noqa: F401
     OpenIncident,
     directory,
+    escalate_config,
     escalation,
     example_config,
     incident_status,
     open_incident,
     outbox_rows,
-    paging_config,
     settings,
     timeline_kinds,
 )
@@ -102,8 +102,8 @@ def test_page_link_acknowledges_after_confirmation(client: TestClient, anon_clie
                                                    clock: FixedClock) -> None:
     incident_id = fire(runtime, clock)
     printed = io.StringIO()
-    worker = Worker(runtime.session_factory, runtime.paging.directory, clock, channels=[ConsoleChannel(printed)])
-    worker.run_steps()
+    worker = Worker(runtime.session_factory, runtime.escalator.directory, clock, channels=[ConsoleChannel(printed)])
+    worker.run_turns()
     worker.deliver()
     links = re.findall(r"http://firebreak\.test(/ack/[A-Za-z0-9_.-]+)", printed.getvalue())
     assert len(links) == 1
@@ -133,13 +133,13 @@ def test_page_link_stops_a_repage_of_an_acknowledged_incident(
     start = clock.now()
     incident_id = open_incident(severity="P1")
     printed = io.StringIO()
-    worker = Worker(runtime.session_factory, runtime.paging.directory, clock, channels=[ConsoleChannel(printed)])
-    worker.run_steps()
+    worker = Worker(runtime.session_factory, runtime.escalator.directory, clock, channels=[ConsoleChannel(printed)])
+    worker.run_turns()
     worker.deliver()
     first_link = re.findall(r"http://firebreak\.test(/ack/[A-Za-z0-9_.-]+)", printed.getvalue())[0]
     assert anon_client.post(first_link).status_code == 200
     clock.set(start + 31 * MIN)  # the 30m acknowledgement timeout runs out
-    worker.run_steps()
+    worker.run_turns()
     with runtime.session_factory() as session:
         assert escalation(session, incident_id).status == "active"
     assert anon_client.post(first_link).status_code == 200
@@ -154,19 +154,19 @@ def incident_status_of(runtime: Runtime, incident_id: int) -> str:
         return incident_status(session, incident_id)
 
 
-def test_late_steps_are_reported(client: TestClient, open_incident: OpenIncident, clock: FixedClock) -> None:
-    incident_id = open_incident(severity="P0")  # first step due now; no worker runs
-    assert client.get("/api/v1/paging/late").json() == []
+def test_late_turns_are_reported(client: TestClient, open_incident: OpenIncident, clock: FixedClock) -> None:
+    incident_id = open_incident(severity="P0")  # first turn due now; no worker runs
+    assert client.get("/api/v1/escalations/late").json() == []
     clock.advance(timedelta(seconds=45))
-    late = client.get("/api/v1/paging/late").json()
+    late = client.get("/api/v1/escalations/late").json()
     assert [(item["kind"], item["incident_id"], item["late_seconds"]) for item in late] == [
-        ("step", incident_id, 45.0)]
-    assert client.get("/api/v1/paging/late", params={"grace": 60}).json() == []
+        ("turn", incident_id, 45.0)]
+    assert client.get("/api/v1/escalations/late", params={"grace": 60}).json() == []
 
 
-def test_serve_runs_the_worker_in_the_background(settings: Settings, paging_config: Config,
+def test_serve_runs_the_worker_in_the_background(settings: Settings, escalate_config: Config,
                                                  clock: FixedClock) -> None:
-    runtime = Runtime(settings.model_copy(update={"run_worker": True}), clock=clock, initial_config=paging_config)
+    runtime = Runtime(settings.model_copy(update={"run_worker": True}), clock=clock, initial_config=escalate_config)
     try:
         incident_id = fire(runtime, clock)
         with TestClient(create_app(runtime, background=True)):

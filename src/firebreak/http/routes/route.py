@@ -1,4 +1,4 @@
-"""Triage endpoints: silences, route tests, configuration reload and read-only configuration views."""
+"""Route endpoints: silences, route tests, configuration reload and read-only configuration views."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from firebreak.config.models import Config
 from firebreak.config.scale import scale_as_dict
 from firebreak.config.types import format_duration, positive_duration
 from firebreak.escalate.compile import urgency_for
-from firebreak.flows.triage import inhibition_sources
+from firebreak.flows.route import inhibition_sources
 from firebreak.http.deps import DB, Admin, Responder, RuntimeDep, Viewer
-from firebreak.http.triage_schemas import (
+from firebreak.http.route_schemas import (
     ConfigSummary,
     ItemList,
     RouteTestIn,
@@ -27,11 +27,11 @@ from firebreak.http.triage_schemas import (
 from firebreak.kernel.errors import InvalidInput, NotFound
 from firebreak.kernel.redact import mask_addresses, redact
 from firebreak.route import silences_store
+from firebreak.route.decide import decide
 from firebreak.route.probe import probe_alert
-from firebreak.route.triage import triage
 from firebreak.runtime import Runtime
 
-router = APIRouter(tags=["triage"])
+router = APIRouter(tags=["route"])
 SilenceId = Annotated[str, Path(min_length=1, max_length=36)]
 EXPIRY_WARNING = timedelta(hours=1)
 
@@ -88,7 +88,7 @@ def route_test(body: RouteTestIn, db: DB, runtime: RuntimeDep, _caller: Viewer) 
     alert = probe_alert(body.labels, annotations=body.annotations, severity=body.severity)
     assumed = [probe_alert(item.labels, fingerprint=item.fingerprint) for item in body.firing]
     firing = assumed + inhibition_sources(db, config, alert)
-    decision = triage(alert, config, now, silences=silences_store.active(session=db, now=now), firing=firing,
+    decision = decide(alert, config, now, silences=silences_store.active(session=db, now=now), firing=firing,
                       explain=True)
     return RouteTestOut.of(decision, urgency_for(config, decision.severity, now))
 
@@ -141,7 +141,7 @@ def config_maintenance(runtime: RuntimeDep, _caller: Viewer) -> ItemList:
     config: Config = runtime.config
     now = runtime.clock.now()
     items = []
-    for spec, window in zip(config.maintenance, config.triage_plan.maintenance, strict=True):
+    for spec, window in zip(config.maintenance, config.route_plan.maintenance, strict=True):
         item = spec.model_dump(mode="json")
         item["name"] = window.name
         span = window.next_span(now)

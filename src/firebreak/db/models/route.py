@@ -1,4 +1,4 @@
-"""Triage tables: silences created at run time (the configuration file holds the static ones)."""
+"""Route tables: silences created at run time (the configuration file holds the static ones)."""
 
 from __future__ import annotations
 

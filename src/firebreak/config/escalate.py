@@ -1,18 +1,14 @@
-"""Configuration of paging: on-call schedules, escalation policies, contact methods and notifications."""
+"""Escalation configuration: on-call schedules, escalation policies, contact methods and notifications."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
-from firebreak.config.references import Problem
 from firebreak.config.types import Duration, Name, Strict, TimeZone
-
-if TYPE_CHECKING:
-    from firebreak.config.models import Config
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_GROUPS = {"weekdays": DAY_NAMES[:5], "weekends": DAY_NAMES[5:], "all": DAY_NAMES}
@@ -234,7 +230,7 @@ class ScheduleSpec(Strict):
 
 
 class EscalationLevelSpec(Strict):
-    """One rung of an escalation policy: whom to notify and how long to wait for an acknowledgement.
+    """One level of an escalation policy: whom to notify and how long to wait for an acknowledgement.
 
     Without `wait`, a level waits for the incident severity's acknowledge deadline.
     """
@@ -279,45 +275,3 @@ class NotificationSpec(Strict):
     default_wait: Duration = timedelta(minutes=5)
     default_policy: Name | None = None
     templates: dict[str, TemplateSpec] = Field(default_factory=dict)
-
-
-def paging_problems(config: Config) -> list[Problem]:
-    """Dangling names in schedules and policies (users, schedules, teams, severities)."""
-    users = {user.handle for user in config.users}
-    known = {"user": users, "schedule": {s.name for s in config.schedules}, "team": {t.name for t in config.teams}}
-    problems: list[Problem] = []
-
-    def ref(loc: tuple[str | int, ...], kind: str, name: str | None) -> None:
-        if name is not None and name not in known[kind]:
-            listing = ", ".join(sorted(known[kind])) or "none are defined"
-            problems.append(Problem(loc, f"{kind} {name!r} is not defined ({kind}s: {listing})"))
-
-    for s_index, schedule in enumerate(config.schedules):
-        for r_index, rotation in enumerate(schedule.rotations):
-            for u_index, handle in enumerate(rotation.users):
-                ref(("schedules", s_index, "rotations", r_index, "users", u_index), "user", handle)
-        for l_index, layer in enumerate(schedule.layers):
-            if layer.rotation is not None:
-                for u_index, handle in enumerate(layer.rotation.users):
-                    ref(("schedules", s_index, "layers", l_index, "rotation", "users", u_index), "user", handle)
-        for o_index, override in enumerate(schedule.overrides):
-            ref(("schedules", s_index, "overrides", o_index, "user"), "user", override.user)
-            ref(("schedules", s_index, "overrides", o_index, "replaces"), "user", override.replaces)
-    scale = config.severity_scale
-    for p_index, policy in enumerate(config.escalation_policies):
-        for level_index, level in enumerate(policy.levels):
-            here = ("escalation_policies", p_index, "levels", level_index)
-            for t_index, target in enumerate(level.notify):
-                kind, _, name = target.partition(":")
-                ref((*here, "notify", t_index), kind, name)
-            for s_index, word in enumerate(level.only_for):
-                if scale.canonical(word) is None:
-                    problems.append(Problem((*here, "only_for", s_index),
-                                            f"severity {word!r} is not a level of scale {scale.name!r} "
-                                            f"({', '.join(scale.names)})"))
-    policies = {p.name for p in config.escalation_policies}
-    default = config.notifications.default_policy
-    if default is not None and default not in policies:
-        problems.append(Problem(("notifications", "default_policy"),
-                                f"escalation policy {default!r} is not defined"))
-    return problems

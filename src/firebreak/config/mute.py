@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from firebreak.config.routing import LabelValue, Matching
+from firebreak.config.route import LabelValue, Matching
 from firebreak.config.types import Duration, LabelMatcher, Name, Strict, TimeZone
 from firebreak.route.maintenance import DEFAULT_ANCHOR, MaintenanceWindow, Recurrence, check_recurrence
 from firebreak.route.matchers import Matcher, equality_matchers

@@ -1,4 +1,4 @@
-"""Triage: one alert in, one decision out — route, severity, then maintenance, silences, inhibition.
+"""Route: one alert in, one decision out — route, severity, then maintenance, silences, inhibition.
 
 Pure: the configuration's compiled plan, the active silences, the currently firing alerts and
 `now` go in; nothing is read from or written to storage here.
@@ -11,10 +11,10 @@ from datetime import datetime
 from itertools import chain
 
 from firebreak.ingest.alert import Alert
-from firebreak.route.decision import MatcherResult, TriageDecision
+from firebreak.route.decision import MatcherResult, RouteDecision
 from firebreak.route.inhibition import find_inhibition
 from firebreak.route.maintenance import MaintenanceWindow
-from firebreak.route.plan import HasTriagePlan, TriagePlan
+from firebreak.route.plan import HasRoutePlan, RoutePlan
 from firebreak.route.severity import SeverityScale, resolve_hint
 from firebreak.route.silences import Silence, SilenceIndex, matching_silences
 from firebreak.route.thresholds import apply_impact, threshold_severity
@@ -67,7 +67,7 @@ def decide_severity(chosen: Sequence[RouteNode], root: RouteNode, alert: Alert,
     return severity, reasons
 
 
-def _maintenance(plan: TriagePlan, service: str | None, labels: Mapping[str, str], now: datetime,
+def _maintenance(plan: RoutePlan, service: str | None, labels: Mapping[str, str], now: datetime,
                  trace: list[MatcherResult] | None) -> MaintenanceWindow | None:
     windows = plan.maintenance_by_service.get(service, ()) if service else ()
     for window in chain(windows, plan.maintenance_by_labels):
@@ -76,17 +76,17 @@ def _maintenance(plan: TriagePlan, service: str | None, labels: Mapping[str, str
     return None
 
 
-def triage(alert: Alert, config: HasTriagePlan, now: datetime, *,
+def decide(alert: Alert, config: HasRoutePlan, now: datetime, *,
            silences: Sequence[Silence] | SilenceIndex = (),
-           firing: Sequence[Alert] = (), explain: bool = False) -> TriageDecision:
+           firing: Sequence[Alert] = (), explain: bool = False) -> RouteDecision:
     """Decide service, team, severity and policy for `alert`, and whether anything mutes it.
 
     `silences` are the silences from storage (the configuration's own are added here), as a list
-    or, when many alerts are triaged against the same set, a prebuilt SilenceIndex; `firing`
+    or, when many alerts are routed against the same set, a prebuilt SilenceIndex; `firing`
     are the currently firing alerts, candidates to inhibit this one. With `explain`, every
     matcher evaluated is recorded in the decision's `explanation`.
     """
-    plan = config.triage_plan
+    plan = config.route_plan
     trace: list[MatcherResult] | None = [] if explain else None
     labels = alert.labels
     root = plan.root
@@ -133,7 +133,7 @@ def triage(alert: Alert, config: HasTriagePlan, now: datetime, *,
         reasons.append(f"inhibited by {inhibition.source.fingerprint} ({inhibition.source.name}) "
                        f"under rule {inhibition.rule.name}")
 
-    return TriageDecision(
+    return RouteDecision(
         service=service, team=team, severity=severity, escalation_policy=policy,
         group_by=tuple(group_by), routes=tuple(route.name for route in routes),
         muted_by=muted_by,

@@ -1,6 +1,6 @@
-"""Triage flow: the database reads triage needs (active silences, inhibition sources) and the decision.
+"""Route flow: the database reads the route decision needs (active silences, inhibition sources) and the decision.
 
-`route.triage` decides from values; this module reads those values in the caller's transaction
+`route.decide` decides from values; this module reads those values in the caller's transaction
 and records which silences matched.
 """
 
@@ -17,19 +17,19 @@ from firebreak.db.models.core import AlertRecord
 from firebreak.db.session import per_transaction
 from firebreak.ingest.alert import Alert
 from firebreak.route import silences_store
-from firebreak.route.decision import TriageDecision
+from firebreak.route.decide import decide
+from firebreak.route.decision import RouteDecision
 from firebreak.route.inhibition import InhibitRule
 from firebreak.route.matchers import MatchOp, matches_all
 from firebreak.route.silences import SilenceIndex
-from firebreak.route.triage import triage
 
 FIRING_SOURCES_MAX = 5000
 SILENCE_CACHE = "firebreak.active_silences"
 
 
-def triage_alert(session: Session, alert: Alert, *, config: Config, now: datetime) -> TriageDecision:
+def route_alert(session: Session, alert: Alert, *, config: Config, now: datetime) -> RouteDecision:
     """Route one alert (service, team, severity, policy, silences, inhibition); note matched silences."""
-    decision = triage(alert, config, now, silences=active_silences(session, now),
+    decision = decide(alert, config, now, silences=active_silences(session, now),
                       firing=inhibition_sources(session, config, alert))
     if decision.silenced_by:
         silences_store.record_matches(session=session, silence_ids=decision.silenced_by, now=now)
@@ -38,14 +38,14 @@ def triage_alert(session: Session, alert: Alert, *, config: Config, now: datetim
 
 def active_silences(session: Session, now: datetime) -> SilenceIndex:
     """Silences stored through the API that are active now, read once per transaction."""
-    # Read once per batch; triage checks each silence's window against its own `now` again.
+    # Read once per batch; the decision checks each silence's window against its own `now` again.
     return per_transaction(session, SILENCE_CACHE,
                            lambda: SilenceIndex(silences_store.active(session=session, now=now)))
 
 
 def inhibition_sources(session: Session, config: Config, alert: Alert) -> list[Alert]:
     """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
-    rules = [rule for rule in config.triage_plan.inhibit if matches_all(rule.target, alert.labels)]
+    rules = [rule for rule in config.route_plan.inhibit if matches_all(rule.target, alert.labels)]
     if not rules:
         return []
     query = select(AlertRecord).where(AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),

@@ -15,13 +15,13 @@ from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.config.loader import load_config
 from firebreak.config.types import positive_duration
 from firebreak.escalate.compile import urgency_for
+from firebreak.flows.route import inhibition_sources
 from firebreak.flows.silence_warnings import queue_expiry_warnings
-from firebreak.flows.triage import inhibition_sources
-from firebreak.http.triage_schemas import RouteTestOut, SilenceOut
+from firebreak.http.route_schemas import RouteTestOut, SilenceOut
 from firebreak.kernel.errors import InvalidInput
 from firebreak.route import silences_store
+from firebreak.route.decide import decide
 from firebreak.route.probe import probe_alert
-from firebreak.route.triage import triage
 
 silence_app = typer.Typer(help="Silences: mute matching alerts for a while.", no_args_is_help=True)
 route_app = typer.Typer(help="Routing.", no_args_is_help=True)
@@ -180,7 +180,7 @@ def test_cmd(label: list[str] = typer.Option(..., "--label", help="k=v, repeatab
         now = moment or runtime.clock.now()
         alert = probe_alert(labels, annotations=annotations, severity=severity)
         with unit_of_work(runtime) as session:
-            decision = triage(alert, config, now, silences=silences_store.active(session=session, now=now),
+            decision = decide(alert, config, now, silences=silences_store.active(session=session, now=now),
                               firing=inhibition_sources(session, config, alert), explain=True)
         data = RouteTestOut.of(decision, urgency_for(config, decision.severity, now)).model_dump(mode="json")
     print_decision(data)
@@ -200,7 +200,7 @@ def warn_cmd(within: str = typer.Option("1h", "--within", help="Warn about silen
     now = runtime.clock.now()
     try:
         with unit_of_work(runtime) as session:
-            queued = queue_expiry_warnings(session, directory=runtime.paging.directory(), now=now, within=window)
+            queued = queue_expiry_warnings(session, directory=runtime.escalator.directory(), now=now, within=window)
     finally:
         runtime.close()
     for warning in queued:

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from firebreak.db.models.triage import SilenceRecord
+from firebreak.db.models.route import SilenceRecord
 from firebreak.escalate.urgency import UrgencyDecision
-from firebreak.route.decision import TriageDecision
+from firebreak.route.decision import RouteDecision
 from firebreak.route.silences_store import state_of
 
 LabelMap = dict[str, str]
@@ -89,7 +89,7 @@ class MatcherOut(BaseModel):
 
 
 class RouteTestOut(BaseModel):
-    """What triage would decide, and why."""
+    """What the route stage would decide, and why."""
 
     service: str | None
     team: str | None
@@ -109,7 +109,7 @@ class RouteTestOut(BaseModel):
     explanation: list[MatcherOut]
 
     @classmethod
-    def of(cls, decision: TriageDecision, urgency: UrgencyDecision) -> RouteTestOut:
+    def of(cls, decision: RouteDecision, urgency: UrgencyDecision) -> RouteTestOut:
         return cls(
             service=decision.service, team=decision.team, severity=decision.severity,
             escalation_policy=decision.escalation_policy, group_by=list(decision.group_by),

@@ -1,4 +1,4 @@
-"""Alert builders for triage tests."""
+"""Alert builders for route tests."""
 
 from __future__ import annotations
 

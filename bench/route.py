@@ -1,12 +1,12 @@
-"""Triage cost per alert at 500 routes and 1,000 active silences (target: under 1 ms).
+"""Route cost per alert at 500 routes and 1,000 active silences (target: under 1 ms).
 
 Builds a configuration with 500 routes (nested, regex and equality matchers, `continue`,
 threshold rules), 1,000 active silences, maintenance windows and inhibition rules, then triages
 a realistic mix of alerts: ones caught by early, middle and late routes, ones no route takes,
 silenced ones, ones inhibited by 200 firing alerts. Prints the figures and writes
-bench/results/triage.json.
+bench/results/route.json.
 
-    python bench/triage.py [--alerts 5000] [--routes 500] [--silences 1000]
+    python bench/route.py [--alerts 5000] [--routes 500] [--silences 1000]
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from pathlib import Path
 
 from firebreak.config import parse_config
 from firebreak.ingest.alert import Alert
+from firebreak.route.decide import decide
 from firebreak.route.matchers import parse_matchers
 from firebreak.route.silences import Silence, SilenceIndex
-from firebreak.route.triage import triage
 
 NOW = datetime(2026, 6, 3, 12, 0, tzinfo=UTC)
 ALERTNAMES = ["HighCpuUsage", "HighMemoryUsage", "HighErrorRate", "HighLatencyP95", "PodCrashLooping",
@@ -139,7 +139,7 @@ def main() -> int:
     started = time.perf_counter()
     config = parse_config(build_config(args.routes), file="bench.yaml")
     load_ms = (time.perf_counter() - started) * 1000
-    route_count = len(config.triage_plan.root.walk()) - 1
+    route_count = len(config.route_plan.root.walk()) - 1
     services = len(config.services)
     silences = build_silences(args.silences, services, rng)
     index_start = time.perf_counter()
@@ -154,12 +154,12 @@ def main() -> int:
     outcomes = {"muted": 0, "inhibited": 0, "default_route": 0}
     for mode, given in modes.items():
         for alert in alerts[:500]:  # warm up
-            triage(alert, config, NOW, silences=given, firing=firing)
+            decide(alert, config, NOW, silences=given, firing=firing)
         timings: list[float] = []
         total_start = time.perf_counter()
         for alert in alerts:
             begin = time.perf_counter()
-            decision = triage(alert, config, NOW, silences=given, firing=firing)
+            decision = decide(alert, config, NOW, silences=given, firing=firing)
             timings.append(time.perf_counter() - begin)
             if mode == "indexed":
                 outcomes["muted"] += decision.muted_by is not None
@@ -178,11 +178,11 @@ def main() -> int:
     explain_start = time.perf_counter()
     sample = alerts[:500]
     for alert in sample:
-        triage(alert, config, NOW, silences=index, firing=firing, explain=True)
+        decide(alert, config, NOW, silences=index, firing=firing, explain=True)
     explain_ms = (time.perf_counter() - explain_start) / len(sample) * 1000
     best = figures["indexed"]
     result = {
-        "benchmark": "triage cost per alert",
+        "benchmark": "route cost per alert",
         "routes": route_count,
         "active_silences": len(silences),
         "firing_alerts_for_inhibition": len(firing),
@@ -199,10 +199,10 @@ def main() -> int:
         "machine": platform.machine(),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    out = Path(__file__).parent / "results" / "triage.json"
+    out = Path(__file__).parent / "results" / "route.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"triage at {route_count} routes, {len(silences)} active silences, {len(firing)} firing alerts:")
+    print(f"route decision at {route_count} routes, {len(silences)} active silences, {len(firing)} firing alerts:")
     for mode, label in (("indexed", "silences indexed once"), ("list", "silences as a plain list")):
         f = figures[mode]
         print(f"  {label:<26} mean {f['mean_ms']} ms  p50 {f['p50_ms']} ms  p95 {f['p95_ms']} ms  "

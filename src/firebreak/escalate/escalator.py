@@ -1,4 +1,4 @@
-"""Escalate: paging for one process — the directory kept in step with the configuration, the incident
+"""Escalate: the stage for one process — the directory kept in step with the configuration, the incident
 event handlers, the worker."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.escalate.compile import build_directory, reachability_warnings
 from firebreak.escalate.directory import Directory
-from firebreak.escalate.handlers import PagingHandlers
+from firebreak.escalate.handlers import EscalateHandlers
 from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
@@ -22,7 +22,7 @@ from firebreak.kernel.files import write_private
 from firebreak.kernel.settings import Settings
 from firebreak.security.secrets import resolve_secret
 
-LOG = logging.getLogger("firebreak.paging")
+LOG = logging.getLogger("firebreak.escalate")
 KEY_FILE_NAME = "ack-link.key"
 
 
@@ -45,8 +45,8 @@ def signing_secret(settings: Settings) -> bytes:
         return key
 
 
-class Paging:
-    """Compiles the paging directory now and on every reload, offers its event handlers, runs the worker."""
+class Escalator:
+    """Compiles the escalation directory now and on every reload, offers its event handlers, runs the worker."""
 
     def __init__(self, *, settings: Settings, config: ConfigHolder, session_factory: sessionmaker[Session],
                  clock: Clock) -> None:
@@ -60,7 +60,7 @@ class Paging:
         for warning in self.warnings:
             LOG.warning("configuration: %s", warning)
         config.on_reload(self._reload)
-        self.handlers = PagingHandlers(self.directory)
+        self.handlers = EscalateHandlers(self.directory)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -80,7 +80,7 @@ class Paging:
         try:
             self._directory = self._build(config)
         except ConfigError as exc:
-            LOG.error("paging keeps the previous schedules and templates: %s", exc.detail)
+            LOG.error("escalation keeps the previous schedules and templates: %s", exc.detail)
             return
         self.warnings = reachability_warnings(config, self._directory)
         for warning in self.warnings:

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from pydantic import Field, field_validator
 
-from firebreak.config.paging import ContactMethodSpec, NotificationAddress
-from firebreak.config.routing import LabelValue
+from firebreak.config.escalate import ContactMethodSpec, NotificationAddress
+from firebreak.config.route import LabelValue
 from firebreak.config.targets import LabelPlaceholder, TargetSpec
 from firebreak.config.types import AutoResolveField, Name, Strict, TimeZone
 from firebreak.kernel.errors import ConfigError

@@ -67,7 +67,7 @@ def oncall(ctx: typer.Context,
 def local_on_call(runtime: Any, session: Any, moment: datetime | None, schedule: str | None) -> dict[str, Any]:
     at = moment or runtime.clock.now()
     overrides = override_store.active_by_schedule(session, since=at - GAP_HORIZON)
-    answers = who_is_on_call(runtime.paging.directory(), at, overrides, schedule)
+    answers = who_is_on_call(runtime.escalator.directory(), at, overrides, schedule)
     return {"at": at.isoformat(), "on_call": [{"schedule": a.schedule, "user": a.user, "name": a.name,
                                                "reason": a.reason, "until": a.until.isoformat()} for a in answers]}
 
@@ -94,7 +94,7 @@ def override_add(schedule: str = typer.Option(..., "--schedule", help="Schedule 
         with change(runtime, action="override add", target={"schedule": schedule, "user": user},
                     as_name=as_name) as done:
             assert begin is not None and finish is not None
-            record = override_store.create(done.session, directory=runtime.paging.directory(), schedule=schedule,
+            record = override_store.create(done.session, directory=runtime.escalator.directory(), schedule=schedule,
                                            user=user, starts_at=begin, ends_at=finish, replaces=replaces,
                                            reason=reason, actor=done.actor, now=done.now)
             number = record.id
@@ -151,7 +151,7 @@ def schedule_export(name: str, days: int = typer.Option(56, "--days", min=1, max
     now = runtime.clock.now()
     with unit_of_work(runtime) as session:
         overrides = override_store.active_by_schedule(session, since=now - GAP_HORIZON)
-    document = calendar(runtime.paging.directory(), name, start=now, days=days, overrides=overrides, stamp=now)
+    document = calendar(runtime.escalator.directory(), name, start=now, days=days, overrides=overrides, stamp=now)
     if out is None:
         typer.echo(document.decode("utf-8"), nl=False)
     else:
@@ -165,7 +165,7 @@ def schedule_gaps(name: str = typer.Argument(None, help="Schedule (default: all)
                   days: int = typer.Option(28, "--days", min=1, max=366)) -> None:
     """Report times nobody is on call in the next DAYS days (default four weeks)."""
     runtime = open_runtime()
-    directory = runtime.paging.directory()
+    directory = runtime.escalator.directory()
     names = [name] if name else sorted(directory.schedules)
     now = runtime.clock.now()
     with unit_of_work(runtime) as session:
