@@ -49,8 +49,14 @@ def wait_http(url: str, timeout: float = 30) -> None:
 POOL = 1000  # distinct alerts; Alertmanager re-sends firing alerts, so most arrivals are repeats
 
 
+JOIN_GROUPS = 10  # "join": every alert is new, but all fall into this many groups (open incidents)
+
+
 def body(batch: int, per_request: int, pool: int = POOL) -> dict:
     def labels(n: int) -> dict:
+        if pool == 0:
+            return {"alertname": f"BenchJoin{n % JOIN_GROUPS}", "service": "svc-join", "instance": f"pod-{n}",
+                    "severity": "warning"}
         n %= pool
         return {"alertname": f"BenchAlert{n % 50}", "service": f"svc-{n // 50}", "instance": f"10.0.{n % 250}.1:9100",
                 "severity": "warning"}
@@ -65,7 +71,7 @@ def run_firebreak(database_url: str, args: argparse.Namespace, pool: int = POOL)
     key = "fbi_bench_" + os.urandom(8).hex()
     workdir = tempfile.mkdtemp(prefix="fb-bench-")
     env = dict(os.environ, FIREBREAK_DATABASE_URL=database_url, FIREBREAK_INGEST_KEY=key,
-               FIREBREAK_DATA_DIR=workdir, FIREBREAK_RUN_WORKER="false")
+               FIREBREAK_DATA_DIR=workdir, FIREBREAK_RUN_WORKER="false", FIREBREAK_INGEST_RATE_PER_SECOND="0")
     proc = subprocess.Popen([sys.executable, "-m", "firebreak.cli.main", "serve", "--port", str(port)],
                             env=env, cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -100,7 +106,7 @@ def post_all(url: str, headers: dict, args: argparse.Namespace, make, expect: in
             "request_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1)}
 
 
-def run_alertmanager(args: argparse.Namespace) -> dict | None:
+def run_alertmanager(args: argparse.Namespace, pool: int = POOL) -> dict | None:
     binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
     if binary is None:
         return None
@@ -113,8 +119,8 @@ def run_alertmanager(args: argparse.Namespace) -> dict | None:
     try:
         wait_http(f"http://127.0.0.1:{port}/-/ready")
         return post_all(f"http://127.0.0.1:{port}/api/v2/alerts", {}, args,
-                        lambda i: [{"labels": a["labels"], "annotations": a["annotations"],
-                                    "startsAt": a["startsAt"]} for a in body(i, args.alerts_per_request)["alerts"]],
+                        lambda i: [{"labels": a["labels"], "annotations": a["annotations"], "startsAt": a["startsAt"]}
+                                   for a in body(i, args.alerts_per_request, pool)["alerts"]],
                         expect=200)
     finally:
         proc.terminate()
@@ -127,8 +133,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--alerts-per-request", type=int, default=25)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--only", default="", help="run only the workloads whose name contains this")
     args = parser.parse_args()
-    names = [f"firebreak_bench_{os.getpid()}_{n}" for n in (1, 2)]
+    names = [f"firebreak_bench_{os.getpid()}_{n}" for n in (1, 2, 3, 4)]
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         for name in names:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -139,23 +146,34 @@ def main() -> None:
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "params": vars(args),
         }
-        pg, pg2 = (f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names)
+        pg, pg2, pg3, pg4 = (f"postgresql://postgres@127.0.0.1:5432/{name}" for name in names)
         storm = argparse.Namespace(**{**vars(args), "requests": max(1, args.requests // 10)})
-        runs = [("firebreak_sqlite_steady", lambda: run_firebreak("", args, pool=100)),
+        join100 = argparse.Namespace(**{**vars(args), "alerts_per_request": 100})
+        join1 = argparse.Namespace(**{**vars(args), "alerts_per_request": 1, "requests": args.requests * 5})
+        runs = [
+                # every alert new, joining one of JOIN_GROUPS open incidents (a storm on a few groups)
+                ("firebreak_sqlite_join_100", lambda: run_firebreak("", join100, pool=0)),
+                ("firebreak_sqlite_join_1", lambda: run_firebreak("", join1, pool=0)),
+                ("firebreak_postgresql_join_100", lambda: run_firebreak(pg3, join100, pool=0)),
+                ("firebreak_postgresql_join_1", lambda: run_firebreak(pg4, join1, pool=0)),
+                ("firebreak_sqlite_steady", lambda: run_firebreak("", args, pool=100)),
                 ("firebreak_sqlite", lambda: run_firebreak("", args)),
                 ("firebreak_postgresql", lambda: run_firebreak(pg, args)),
                 # every alert distinct: each one opens an incident (the expensive path)
                 ("firebreak_sqlite_all_new", lambda: run_firebreak("", storm, pool=10**9)),
                 ("firebreak_postgresql_all_new", lambda: run_firebreak(pg2, storm, pool=10**9)),
-                ("alertmanager_in_memory", lambda: run_alertmanager(args))]
+                ("alertmanager_in_memory", lambda: run_alertmanager(args)),
+                ("alertmanager_in_memory_join_100", lambda: run_alertmanager(join100, pool=0))]
         for key, run in runs:
+            if args.only not in key:
+                continue
             results[key] = run()
             print(f"{key:24} {results[key]}", flush=True)
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             for name in names:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    out = Path(__file__).parent / "results" / "ingest.json"
+    out = Path(__file__).parent / "results" / (f"ingest-{args.only}.json" if args.only else "ingest.json")
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
 

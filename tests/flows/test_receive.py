@@ -1,4 +1,4 @@
-"""receive_one itself: the order of its steps and the incident events it publishes, in one transaction."""
+"""receive_one, through receive_alerts: the order of its steps and the incident events it publishes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from firebreak.flows import change, receive
-from firebreak.flows.receive import ReceiveContext, receive_one
+from firebreak.flows.receive import ReceiveContext, receive_alerts
+from firebreak.flows.receive_batch import Batch
 from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.incident.events import IncidentOpened, SeverityChanged, StatusChanged, Subscribers
 from firebreak.ingest.alert import Alert
@@ -59,8 +60,8 @@ def recording(runtime: Runtime, log: list[str]) -> Subscribers:
 
 
 def receive_in(runtime: Runtime, ctx: ReceiveContext, item: Alert) -> receive.ReceiveOutcome:
-    with runtime.session_factory.begin() as session, session.no_autoflush:
-        return receive_one(session, item, ctx=ctx)
+    with runtime.session_factory.begin() as session:
+        return receive_alerts(session, [item], ctx=replace(ctx, batch=Batch()))[0]
 
 
 def test_a_new_alert_is_deduplicated_triaged_stored_grouped_opened_then_published(runtime: Runtime,

@@ -6,6 +6,10 @@ store → muted or inhibited alerts stop here → attach to the group's open inc
 recently resolved one (REO-1) or open a new one → raise the incident's severity to the alert's →
 publish what happened (`incident.events`: IncidentOpened, SeverityChanged, StatusChanged) to the
 stages that react to it, wired in the composition root.
+
+`receive_alerts` runs a batch: each alert through `receive_one` in order, then the batch's new
+alerts are inserted together and each incident they joined gets one timeline entry
+(`flows.receive_batch`, which also holds the lookups a batch makes once).
 """
 
 from __future__ import annotations
@@ -21,8 +25,16 @@ from sqlalchemy.orm import Session
 from firebreak.config.models import Config
 from firebreak.config.types import format_duration
 from firebreak.db.models.core import AlertRecord, IncidentRecord
+from firebreak.flows.receive_batch import (
+    Batch,
+    group_incident,
+    locked_incident,
+    note_join,
+    remember_group,
+    settle_joins,
+)
 from firebreak.flows.respond import change_severity, change_status
-from firebreak.flows.route import route_alert
+from firebreak.flows.route import can_inhibit, route_alert
 from firebreak.incident import service, timeline
 from firebreak.incident.auto_resolve import AutoResolvePolicy
 from firebreak.incident.events import IncidentOpened, Subscribers
@@ -46,6 +58,14 @@ class ReceiveOutcome:
     alert_id: int | None = None
     incident_id: int | None = None
     dedup_key: str | None = None
+    # The new alert row until the batch inserts it and `settled` reads its id.
+    record: AlertRecord | None = field(default=None, compare=False, repr=False)
+
+    def settled(self) -> ReceiveOutcome:
+        """The outcome with the stored alert's id, once the batch is inserted."""
+        if self.record is None:
+            return self
+        return ReceiveOutcome(self.fingerprint, self.outcome, self.record.id, self.incident_id, self.dedup_key)
 
 
 @dataclass
@@ -65,8 +85,7 @@ class ReceiveContext:
     scale: SeverityScale | None = None
     reopen_within: timedelta = timedelta(0)
     subscribers: Subscribers = field(default_factory=Subscribers)
-    _open_alerts: dict[str, AlertRecord] = field(default_factory=dict)
-    _known_absent: set[str] = field(default_factory=set)
+    batch: Batch = field(default_factory=Batch)
 
 
 PREFETCH_CHUNK = 500
@@ -77,17 +96,21 @@ def receive_alerts(session: Session, alerts: Sequence[Alert], *, ctx: ReceiveCon
     prefetch_open_alerts(session, [alert.fingerprint for alert in alerts], ctx)
     # Rows are flushed where an id is needed; flushing before every query would dominate the cost.
     with session.no_autoflush:
-        return [receive_one(session, alert, ctx=ctx) for alert in alerts]
+        outcomes = [receive_one(session, alert, ctx=ctx) for alert in alerts]
+        settle_joins(session, ctx.batch, actor=ctx.actor, at=ctx.now)
+        session.flush()
+    return [outcome.settled() for outcome in outcomes]
 
 
 def prefetch_open_alerts(session: Session, fingerprints: Sequence[str], ctx: ReceiveContext) -> None:
     """Load (and lock) the batch's open alerts in a few queries instead of one per alert."""
-    wanted = sorted({fp for fp in fingerprints if fp not in ctx._open_alerts and fp not in ctx._known_absent})
+    batch = ctx.batch
+    wanted = sorted({fp for fp in fingerprints if fp not in batch.open_alerts and fp not in batch.known_absent})
     for start in range(0, len(wanted), PREFETCH_CHUNK):
         chunk = wanted[start:start + PREFETCH_CHUNK]
         for row in session.scalars(select(AlertRecord).where(AlertRecord.open_key.in_(chunk)).with_for_update()):
-            ctx._open_alerts[row.fingerprint] = row
-        ctx._known_absent.update(fp for fp in chunk if fp not in ctx._open_alerts)
+            batch.open_alerts[row.fingerprint] = row
+        batch.known_absent.update(fp for fp in chunk if fp not in batch.open_alerts)
 
 
 def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> ReceiveOutcome:
@@ -99,14 +122,14 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
         return resolve_alert(session, alert, existing, ctx)
     if existing is not None:
         return repeat_alert(session, alert, existing, ctx)
-    decision = route_alert(session, alert, config=ctx.config, now=ctx.clock.now())
+    decision = route_alert(session, alert, config=ctx.config, now=ctx.clock.now(), batch=ctx.batch)
     record = store_alert(session, alert, decision, ctx)
     if decision.muted_by is not None:
-        return ReceiveOutcome(alert.fingerprint, "muted", record.id, None, alert.dedup_key)
+        return ReceiveOutcome(alert.fingerprint, "muted", None, None, alert.dedup_key, record)
     if decision.inhibited_by is not None:
         return inhibit_alert(session, alert, record, decision.inhibited_by, ctx)
     key = alert.sender_group or group_key(alert.labels, decision.group_by)
-    incident = find_group_incident(session, key)
+    incident = find_group_incident(session, key, ctx)
     outcome: Outcome = "attached"
     if incident is None and ctx.reopen_within > timedelta(0):
         incident = reopen_resolved(session, key, record, ctx)
@@ -114,9 +137,10 @@ def receive_one(session: Session, alert: Alert, *, ctx: ReceiveContext) -> Recei
     if incident is not None:
         attach_alert(session, incident, record, ctx, kind="alert.attached")
         raise_severity(session, incident, record, ctx)
-        return ReceiveOutcome(alert.fingerprint, outcome, record.id, incident.id, alert.dedup_key)
+        return ReceiveOutcome(alert.fingerprint, outcome, None, incident.id, alert.dedup_key, record)
     incident = open_incident(session, alert, decision, key, ctx)
     attach_alert(session, incident, record, ctx, kind="alert.attached")
+    settle_joins(session, ctx.batch, actor=ctx.actor, at=ctx.now, incident_id=incident.id)
     ctx.subscribers.publish(session, IncidentOpened(incident=incident, alert=record, decision=decision,
                                                     now=ctx.now))
     return ReceiveOutcome(alert.fingerprint, "opened", record.id, incident.id, alert.dedup_key)
@@ -127,44 +151,46 @@ def inhibit_alert(session: Session, alert: Alert, record: AlertRecord, source_fi
     """An inhibited alert joins its open source alert's incident (noted as inhibited), opening nothing."""
     source = find_open_alert(session, source_fingerprint, ctx)
     if source is not None and source.incident_id is not None:
-        incident = service.get(session, incident_id=source.incident_id, lock=True)
+        incident = locked_incident(session, ctx.batch, source.incident_id)
         attach_alert(session, incident, record, ctx, kind="alert.inhibited")
-        return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, incident.id, alert.dedup_key)
-    return ReceiveOutcome(alert.fingerprint, "inhibited", record.id, None, alert.dedup_key)
+        return ReceiveOutcome(alert.fingerprint, "inhibited", None, incident.id, alert.dedup_key, record)
+    return ReceiveOutcome(alert.fingerprint, "inhibited", None, None, alert.dedup_key, record)
 
 
-def find_group_incident(session: Session, key: str) -> IncidentRecord | None:
-    """The open incident of this group key, if any (locked)."""
-    return session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
-                           .with_for_update()).one_or_none()
+def find_group_incident(session: Session, key: str, ctx: ReceiveContext) -> IncidentRecord | None:
+    """The open incident of this group key, if any (locked; read once per batch)."""
+    return group_incident(session, ctx.batch, key)
 
 
 def open_incident(session: Session, alert: Alert, decision: RouteDecision, key: str,
                   ctx: ReceiveContext) -> IncidentRecord:
     """A new incident for the group, as the route decision says."""
-    return service.open_incident(
+    incident = service.open_incident(
         session, title=alert.summary or alert.name, severity=decision.severity, service=decision.service,
         team=decision.team, escalation_policy=decision.escalation_policy, group_key=key, now=ctx.now,
         actor=ctx.actor, data={"source": alert.source, "fingerprint": alert.fingerprint,
                                "routes": list(decision.routes), "reasons": list(decision.reasons)})
+    remember_group(ctx.batch, key, incident)
+    return incident
 
 
 def find_open_alert(session: Session, fingerprint: str, ctx: ReceiveContext) -> AlertRecord | None:
     """The open alert with this fingerprint, if any (cached within the batch)."""
-    cached = ctx._open_alerts.get(fingerprint)
+    batch = ctx.batch
+    cached = batch.open_alerts.get(fingerprint)
     if cached is not None and cached.open_key == fingerprint:
         return cached
-    if fingerprint in ctx._known_absent:
+    if fingerprint in batch.known_absent:
         return None
     found = session.scalars(select(AlertRecord).where(AlertRecord.open_key == fingerprint)
                             .with_for_update()).one_or_none()
     if found is not None:
-        ctx._open_alerts[fingerprint] = found
+        batch.open_alerts[fingerprint] = found
     return found
 
 
 def store_alert(session: Session, alert: Alert, decision: RouteDecision, ctx: ReceiveContext) -> AlertRecord:
-    """Insert a new open alert with its route decision."""
+    """Add a new open alert with its route decision (inserted with the batch's others)."""
     record = AlertRecord(
         source=alert.source, fingerprint=alert.fingerprint, open_key=alert.fingerprint,
         dedup_key=alert.dedup_key, routing_key=alert.routing_key, status="firing", name=alert.name,
@@ -175,9 +201,12 @@ def store_alert(session: Session, alert: Alert, decision: RouteDecision, ctx: Re
         severity=decision.severity, muted_by=decision.muted_by, inhibited_by=decision.inhibited_by,
     )
     session.add(record)
-    session.flush()
-    ctx._open_alerts[alert.fingerprint] = record
-    ctx._known_absent.discard(alert.fingerprint)
+    batch = ctx.batch
+    batch.open_alerts[alert.fingerprint] = record
+    batch.known_absent.discard(alert.fingerprint)
+    if decision.muted_by is None and decision.inhibited_by is None and can_inhibit(ctx.config, alert):
+        batch.new_sources.append(alert)
+        batch.gone_sources.discard(alert.fingerprint)
     return record
 
 
@@ -202,27 +231,23 @@ def repeat_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: Rec
 
 def attach_alert(session: Session, incident: IncidentRecord, record: AlertRecord, ctx: ReceiveContext,
                  *, kind: str) -> None:
-    """Attach an alert to an incident and note it on the timeline."""
+    """Attach an alert to an incident; its timeline entry is written with the batch's (one per incident)."""
     record.incident_id = incident.id
     incident.alert_count += 1
     incident.firing_count += 1
     incident.alerts_resolved_at = None
     incident.updated_at = ctx.now
-    timeline.append(session, incident_id=incident.id, kind=kind, actor=ctx.actor,
-                    data={"alert_id": record.id, "name": record.name, "source": record.source,
-                          "fingerprint": record.fingerprint, "labels": record.labels,
-                          "summary": record.summary, "inhibited_by": record.inhibited_by},
-                    at=ctx.now, incident=incident)
+    note_join(ctx.batch, incident, record, kind)
 
 
 def raise_repeated_alert(session: Session, alert: Alert, existing: AlertRecord, ctx: ReceiveContext) -> None:
     """Route again a repeat that now claims another severity; only ever raise what is stored."""
-    severity = route_alert(session, alert, config=ctx.config, now=ctx.clock.now()).severity
+    severity = route_alert(session, alert, config=ctx.config, now=ctx.clock.now(), batch=ctx.batch).severity
     if severity is None or not is_more_severe(ctx.scale, severity, existing.severity):
         return
     existing.severity = severity
     if existing.incident_id is not None:
-        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        incident = locked_incident(session, ctx.batch, existing.incident_id)
         if is_open(incident.status):
             raise_severity(session, incident, existing, ctx)
 
@@ -240,6 +265,7 @@ def raise_severity(session: Session, incident: IncidentRecord, record: AlertReco
     """An alert more severe than its incident raises the incident; paging follows. Never lowers it."""
     if record.severity is None or not is_more_severe(ctx.scale, record.severity, incident.severity):
         return
+    settle_joins(session, ctx.batch, actor=ctx.actor, at=ctx.now, incident_id=incident.id)
     change_severity(session, incident=incident, severity=record.severity, actor=ctx.actor, now=ctx.now,
                     subscribers=ctx.subscribers, reason=f"alert {record.name} is {record.severity}",
                     cause={"alert_id": record.id, "name": record.name, "fingerprint": record.fingerprint,
@@ -260,6 +286,7 @@ def reopen_resolved(session: Session, key: str, record: AlertRecord, ctx: Receiv
                   subscribers=ctx.subscribers,
                   reason=f"alert {record.name} fired again within {format_duration(ctx.reopen_within)} "
                          "of resolution")
+    remember_group(ctx.batch, key, incident)
     return incident
 
 
@@ -284,10 +311,13 @@ def resolve_alert(session: Session, alert: Alert, existing: AlertRecord | None,
     existing.ends_at = alert.ends_at or ctx.now
     existing.resolved_at = ctx.now
     existing.last_seen = ctx.now
-    ctx._open_alerts.pop(alert.fingerprint, None)
-    ctx._known_absent.add(alert.fingerprint)
+    batch = ctx.batch
+    batch.open_alerts.pop(alert.fingerprint, None)
+    batch.known_absent.add(alert.fingerprint)
+    batch.gone_sources.add(alert.fingerprint)
     if existing.incident_id is not None:
-        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        incident = locked_incident(session, batch, existing.incident_id)
+        settle_joins(session, batch, actor=ctx.actor, at=ctx.now, incident_id=incident.id)
         incident.firing_count = max(0, incident.firing_count - 1)
         incident.updated_at = ctx.now
         timeline.append(session, incident_id=incident.id, kind="alert.resolved", actor=ctx.actor,
@@ -309,7 +339,8 @@ def acknowledge_by_event(session: Session, alert: Alert, existing: AlertRecord |
         return ReceiveOutcome(alert.fingerprint, "unknown_key", None, None, alert.dedup_key)
     existing.last_seen = ctx.now
     if existing.incident_id is not None:
-        incident = service.get(session, incident_id=existing.incident_id, lock=True)
+        incident = locked_incident(session, ctx.batch, existing.incident_id)
+        settle_joins(session, ctx.batch, actor=ctx.actor, at=ctx.now, incident_id=incident.id)
         if incident.status == "triggered":
             change_status(session, incident=incident, target="acknowledged", actor=ctx.actor,
                           now=ctx.now, subscribers=ctx.subscribers, reason=f"acknowledge event for {alert.dedup_key}")

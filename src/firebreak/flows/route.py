@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from firebreak.config.models import Config
 from firebreak.db.models.core import AlertRecord
 from firebreak.db.session import per_transaction
+from firebreak.flows.receive_batch import Batch
 from firebreak.ingest.alert import Alert
 from firebreak.route import silences_store
 from firebreak.route.decide import decide
@@ -27,10 +28,15 @@ FIRING_SOURCES_MAX = 5000
 SILENCE_CACHE = "firebreak.active_silences"
 
 
-def route_alert(session: Session, alert: Alert, *, config: Config, now: datetime) -> RouteDecision:
-    """Route one alert (service, team, severity, policy, silences, inhibition); note matched silences."""
-    decision = decide(alert, config, now, silences=active_silences(session, now),
-                      firing=inhibition_sources(session, config, alert))
+def route_alert(session: Session, alert: Alert, *, config: Config, now: datetime,
+                batch: Batch | None = None) -> RouteDecision:
+    """Route one alert (service, team, severity, policy, silences, inhibition); note matched silences.
+
+    With a `batch`, the alerts that could inhibit this one are read once for the whole batch.
+    """
+    firing = (batch_sources(session, config, alert, batch) if batch is not None
+              else inhibition_sources(session, config, alert))
+    decision = decide(alert, config, now, silences=active_silences(session, now), firing=firing)
     if decision.silenced_by:
         silences_store.record_matches(session=session, silence_ids=decision.silenced_by, now=now)
     return decision
@@ -43,11 +49,30 @@ def active_silences(session: Session, now: datetime) -> SilenceIndex:
                            lambda: SilenceIndex(silences_store.active(session=session, now=now)))
 
 
+def batch_sources(session: Session, config: Config, alert: Alert, batch: Batch) -> list[Alert]:
+    """The alerts that could inhibit `alert`: stored ones read once per batch (for every rule), and the batch's own."""
+    if not any(matches_all(rule.target, alert.labels) for rule in config.route_plan.inhibit):
+        return []
+    if batch.stored_sources is None:
+        batch.stored_sources = stored_sources(session, config.route_plan.inhibit)
+    return batch.sources()
+
+
+def can_inhibit(config: Config, alert: Alert) -> bool:
+    """True when the alert matches some inhibit rule's source side (only those can inhibit others)."""
+    return any(matches_all(rule.source, alert.labels) for rule in config.route_plan.inhibit)
+
+
 def inhibition_sources(session: Session, config: Config, alert: Alert) -> list[Alert]:
     """Firing, unmuted alerts that could inhibit `alert` (only read when a rule targets it)."""
     rules = [rule for rule in config.route_plan.inhibit if matches_all(rule.target, alert.labels)]
     if not rules:
         return []
+    return stored_sources(session, rules)
+
+
+def stored_sources(session: Session, rules: Sequence[InhibitRule]) -> list[Alert]:
+    """Stored firing, unmuted alerts that could be a source of one of `rules`."""
     query = select(AlertRecord).where(AlertRecord.status == "firing", AlertRecord.muted_by.is_(None),
                                       AlertRecord.inhibited_by.is_(None))
     names = source_alertnames(rules)
