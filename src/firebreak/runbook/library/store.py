@@ -149,6 +149,14 @@ def history(session: Session, *, slug: str) -> list[Version]:
                     imported_at=r.imported_at, imported_by=r.imported_by) for r in rows]
 
 
+def library_state(session: Session) -> tuple[object, ...]:
+    """What changes whenever a scenario runbook is added, replaced or removed (one aggregate row)."""
+    row = session.execute(select(func.count(RunbookRecord.id), func.max(RunbookRecord.id),
+                                 func.max(RunbookRecord.updated_at), func.sum(RunbookRecord.version))
+                          .where(RunbookRecord.kind == "scenario")).one()
+    return tuple(str(value) for value in row)
+
+
 def scenarios(session: Session) -> list[Runbook]:
     """Every scenario runbook, for matching."""
     records = session.scalars(select(RunbookRecord).where(RunbookRecord.kind == "scenario")

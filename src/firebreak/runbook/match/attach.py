@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -14,8 +15,7 @@ from firebreak.db.session import per_transaction
 from firebreak.incident import timeline
 from firebreak.incident.events import IncidentOpened
 from firebreak.runbook.library import store
-from firebreak.runbook.match.rank import Match, best_match, rank
-from firebreak.runbook.model import Runbook
+from firebreak.runbook.match.rank import Match, RunbookIndex, best_match, build_index, rank
 
 
 class AlertLike(Protocol):
@@ -40,9 +40,30 @@ class AlertLike(Protocol):
 SCENARIO_CACHE = "firebreak.runbook_scenarios"
 
 
-def cached_scenarios(session: Session) -> list[Runbook]:
-    """The scenario runbooks, read once per transaction (a batch of alerts shares them)."""
-    return per_transaction(session, SCENARIO_CACHE, lambda: store.scenarios(session))
+def cached_scenarios(session: Session) -> RunbookIndex:
+    """The scenario runbooks' match index, checked once per transaction, rebuilt only when the library changed."""
+    return per_transaction(session, SCENARIO_CACHE, lambda: _index_for(session))
+
+
+_INDEXES: dict[tuple[str, tuple[object, ...]], RunbookIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+INDEXES_KEPT = 8
+
+
+def _index_for(session: Session) -> RunbookIndex:
+    """The index of the library as it is now: one cheap query says whether the cached one is still right."""
+    state = store.library_state(session)
+    key = (str(session.get_bind().url), state)
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(key)
+    if cached is not None:
+        return cached
+    index = build_index(store.scenarios(session))
+    with _INDEXES_LOCK:
+        if len(_INDEXES) >= INDEXES_KEPT:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = index
+    return index
 
 
 def match_alerts(session: Session, *, alerts: Sequence[AlertLike]) -> list[Match]:

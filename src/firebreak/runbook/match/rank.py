@@ -95,27 +95,35 @@ def _idf(profiles: Sequence[Profile]) -> dict[str, float]:
     return {term: math.log(1 + total / count) for term, count in counts.items()}
 
 
-def _weight(idf: Mapping[str, float], term: str) -> float:
-    return idf.get(term, math.log(1 + max(len(idf), 1)))
+@dataclass(frozen=True)
+class Query:
+    """What one incident is matched on, with the rarity sums that do not depend on the runbook."""
+
+    urls: list[tuple[str, str]]
+    names: list[tuple[str, frozenset[str], float]]  # name, its terms, their weight
+    text_terms: frozenset[str]
+    known_text: frozenset[str]  # the text terms some runbook uses
+    known_text_weight: float
+    label_items: list[tuple[str, str]]
 
 
-def _overlap(query: Iterable[str], target: Iterable[str], idf: Mapping[str, float]) -> float:
-    """Rarity-weighted Jaccard overlap of two term sets."""
-    a, b = set(query), set(target)
-    if not a or not b:
+def _overlap(query: frozenset[str], query_weight: float, target: frozenset[str], target_weight: float,
+             idf: Mapping[str, float], default: float) -> float:
+    """Rarity-weighted Jaccard overlap of two term sets, from their weight sums and the shared terms."""
+    shared = query & target
+    if not shared:
         return 0.0
-    union = sum(_weight(idf, t) for t in a | b)
-    return sum(_weight(idf, t) for t in a & b) / union if union else 0.0
+    inter = sum(idf.get(term, default) for term in shared)
+    union = query_weight + target_weight - inter
+    return inter / union if union else 0.0
 
 
-def _coverage(query: Iterable[str], target: Iterable[str], idf: Mapping[str, float]) -> float:
+def _coverage(query: Query, target: frozenset[str], idf: Mapping[str, float]) -> float:
     """How much of the query (weighted by rarity) the target covers; words no runbook uses are ignored."""
-    a = {t for t in query if t in idf}
-    b = set(target)
-    if len(a & b) < 2:
+    shared = query.known_text & target
+    if len(shared) < 2 or not query.known_text_weight:
         return 0.0
-    total = sum(idf[t] for t in a)
-    return sum(idf[t] for t in a & b) / total if total else 0.0
+    return sum(idf[term] for term in shared) / query.known_text_weight
 
 
 def _text_idf(profiles: Sequence[Profile]) -> dict[str, float]:
@@ -126,29 +134,108 @@ def _text_idf(profiles: Sequence[Profile]) -> dict[str, float]:
     return {term: math.log(1 + total / count) for term, count in counts.items()}
 
 
-def rank(runbooks: Sequence[Runbook], *, alert_names: Sequence[str] = (), runbook_urls: Sequence[str] = (),
-         labels: Mapping[str, str] | None = None, text: str = "") -> list[Match]:
-    """Scenario runbooks that fit the incident, best first; only those with some evidence."""
-    profiles = [profile(r) for r in runbooks if r.kind == "scenario"]
+@dataclass(frozen=True)
+class RunbookIndex:
+    """The scenario runbooks prepared for matching: profiles, word rarities and who holds each key.
+
+    Built once per library state; a match then scores only the runbooks that share a URL, an
+    alert name, a title or text term, or a command word with the incident — every other runbook
+    would score nothing — so matching costs the same with 10 runbooks or 1,000.
+    """
+
+    profiles: tuple[Profile, ...]
+    idf: Mapping[str, float]
+    text_idf: Mapping[str, float]
+    by_document: Mapping[str, frozenset[int]]
+    by_name: Mapping[str, frozenset[int]]
+    by_title_term: Mapping[str, frozenset[int]]
+    by_text_term: Mapping[str, frozenset[int]]
+    by_word: Mapping[str, frozenset[int]]
+    title_sets: tuple[frozenset[str], ...]
+    title_weights: tuple[float, ...]
+    default_weight: float  # of a term no runbook's title or alert names use
+
+
+def _inverted(pairs: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:
+    found: dict[str, set[int]] = {}
+    for key, position in pairs:
+        found.setdefault(key, set()).add(position)
+    return {key: frozenset(positions) for key, positions in found.items()}
+
+
+def build_index(runbooks: Sequence[Runbook]) -> RunbookIndex:
+    """Profile every scenario runbook once and index them by what a match can share with them."""
+    profiles = tuple(profile(r) for r in runbooks if r.kind == "scenario")
+    numbered = list(enumerate(profiles))
     idf = _idf(profiles)
-    text_idf = _text_idf(profiles)
-    urls = [normalise_url(u) for u in runbook_urls if u]
+    default = math.log(1 + max(len(idf), 1))
+    title_sets = tuple(frozenset(p.title_terms) for p in profiles)
+    return RunbookIndex(
+        profiles=profiles, idf=idf, text_idf=_text_idf(profiles), title_sets=title_sets,
+        title_weights=tuple(sum(idf.get(term, default) for term in terms_) for terms_ in title_sets),
+        default_weight=default,
+        by_document=_inverted((p.url[0], i) for i, p in numbered if p.url is not None),
+        by_name=_inverted((key, i) for i, p in numbered for key in p.name_keys),
+        by_title_term=_inverted((term, i) for i, p in numbered for term in p.title_terms),
+        by_text_term=_inverted((term, i) for i, p in numbered for term in p.text_terms),
+        by_word=_inverted((word, i) for i, p in numbered for word in p.words))
+
+
+def rank(runbooks: Sequence[Runbook] | RunbookIndex, *, alert_names: Sequence[str] = (),
+         runbook_urls: Sequence[str] = (), labels: Mapping[str, str] | None = None, text: str = "") -> list[Match]:
+    """Scenario runbooks that fit the incident, best first; only those with some evidence."""
+    index = runbooks if isinstance(runbooks, RunbookIndex) else build_index(runbooks)
+    query = make_query(index, alert_names=alert_names, runbook_urls=runbook_urls, labels=labels, text=text)
+    scored = (score(index, i, query) for i in sorted(candidates(index, query)))
+    return sorted((m for m in scored if m), key=lambda m: (-m.score, m.slug))
+
+
+def make_query(index: RunbookIndex, *, alert_names: Sequence[str], runbook_urls: Sequence[str],
+               labels: Mapping[str, str] | None, text: str) -> Query:
+    """The incident's side of a match, prepared once for every runbook it is scored against."""
     names = [n for n in alert_names if n]
-    text_terms = set(terms(text)) | {t for name in names for t in terms(name)}
-    label_items = [(k, v) for k, v in (labels or {}).items()
-                   if k not in GENERIC_LABELS and v and len(v) >= 3 and v.lower() not in GENERIC_VALUES]
-    matches = [m for m in (_score(p, urls, names, text_terms, label_items, idf, text_idf) for p in profiles) if m]
-    return sorted(matches, key=lambda m: (-m.score, m.slug))
+    text_terms = frozenset(terms(text)) | {t for name in names for t in terms(name)}
+    known_text = frozenset(term for term in text_terms if term in index.text_idf)
+    named = [(name, frozenset(terms(name))) for name in names]
+    return Query(
+        urls=[normalise_url(u) for u in runbook_urls if u], text_terms=text_terms, known_text=known_text,
+        known_text_weight=sum(index.text_idf[term] for term in known_text),
+        label_items=[(k, v) for k, v in (labels or {}).items()
+                     if k not in GENERIC_LABELS and v and len(v) >= 3 and v.lower() not in GENERIC_VALUES],
+        names=[(name, name_terms, sum(index.idf.get(term, index.default_weight) for term in name_terms))
+               for name, name_terms in named])
 
 
-def _score(item: Profile, urls: list[tuple[str, str]], names: list[str], text_terms: set[str],
-           label_items: list[tuple[str, str]], idf: Mapping[str, float],
-           text_idf: Mapping[str, float]) -> Match | None:
+def candidates(index: RunbookIndex, query: Query) -> set[int]:
+    """The runbooks that can score anything for `query`: every other one shares no signal with it."""
+    found: set[int] = set()
+    for document, _ in query.urls:
+        found |= index.by_document.get(document, frozenset())
+    titled: set[int] = set()
+    for name, name_terms, _ in query.names:
+        found |= index.by_name.get(name.lower(), frozenset())
+        for term in name_terms:
+            titled |= index.by_title_term.get(term, frozenset())
+    # Text alone counts only when it shares two terms with a runbook.
+    shared = Counter(i for term in query.known_text for i in index.by_text_term.get(term, ()))
+    found.update(i for i, count in shared.items() if count >= 2)
+    for _, value in query.label_items:
+        found |= index.by_word.get(value.lower(), frozenset())
+    # A runbook found only by a shared title word counts when the overlap reaches the partial minimum.
+    found.update(i for i in titled - found
+                 if any(_overlap(name_terms, weight, index.title_sets[i], index.title_weights[i], index.idf,
+                                 index.default_weight) >= PARTIAL_MIN for _, name_terms, weight in query.names))
+    return found
+
+
+def score(index: RunbookIndex, position: int, query: Query) -> Match | None:
+    """The score of one runbook of the index for `query`, with its reasons (None: no evidence)."""
+    item = index.profiles[position]
     runbook = item.runbook
     score = 0.0
     reasons: list[str] = []
     if item.url is not None:
-        for document, fragment in urls:
+        for document, fragment in query.urls:
             if (document, fragment) == item.url or (document == item.url[0] and not item.url[1] and not fragment):
                 score += URL_EXACT
                 reasons.append(f"the alert's runbook_url points to this runbook ({runbook.url})")
@@ -159,15 +246,15 @@ def _score(item: Profile, urls: list[tuple[str, str]], names: list[str], text_te
                 break
     best_name = 0.0
     name_reason = ""
-    for name in names:
+    for name, name_terms, name_weight in query.names:
         if name.lower() in item.name_keys:
             candidate, why = NAME_LISTED, f"alert {name} is named in the runbook"
         else:
-            name_terms = terms(name)
-            if name_terms and sorted(name_terms) == sorted(item.title_terms):
+            if name_terms and name_terms == index.title_sets[position] and len(name_terms) == len(item.title_terms):
                 candidate, why = NAME_TITLE, f"alert {name} matches the title {runbook.title!r}"
             else:
-                similarity = _overlap(name_terms, item.title_terms, idf)
+                similarity = _overlap(name_terms, name_weight, index.title_sets[position],
+                                      index.title_weights[position], index.idf, index.default_weight)
                 if similarity < PARTIAL_MIN:
                     continue
                 candidate = round(NAME_PARTIAL * similarity, 1)
@@ -177,15 +264,15 @@ def _score(item: Profile, urls: list[tuple[str, str]], names: list[str], text_te
     if best_name:
         score += best_name
         reasons.append(name_reason)
-    if text_terms:
-        coverage = _coverage(text_terms, item.text_terms, text_idf)
+    if query.text_terms:
+        coverage = _coverage(query, item.text_terms, index.text_idf)
         if coverage >= TEXT_MIN:
             gained = round(TEXT_MAX * coverage, 1)
             score += gained
-            shared = sorted(text_terms & item.text_terms)[:5]
+            shared = sorted(query.text_terms & item.text_terms)[:5]
             reasons.append(f"the alert shares the words {', '.join(shared)} with the title and symptoms")
     label_score = 0.0
-    for key, value in label_items:
+    for key, value in query.label_items:
         if value.lower() in item.words and label_score < LABEL_MAX:
             label_score += LABEL_EACH
             reasons.append(f"label {key}={value} appears in the runbook")
