@@ -26,6 +26,7 @@ from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.redact import remember_secrets
 from firebreak.kernel.settings import Settings
+from firebreak.review.stage import ReviewStage
 from firebreak.route.severity import level_named
 from firebreak.runbook.execute.execution import Execution
 from firebreak.runbook.match import attach
@@ -50,6 +51,7 @@ class Runtime:
     config_holder: ConfigHolder = field(init=False)
     escalator: Escalator = field(init=False)
     execution: Execution = field(init=False)
+    review: ReviewStage = field(init=False)
     initial_config: InitVar[Config | None] = None
 
     def __post_init__(self, initial_config: Config | None) -> None:
@@ -63,7 +65,8 @@ class Runtime:
                              session_factory=self.session_factory, clock=self.clock)
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock)
-        subscribe_stages(self.subscribers, self.escalator, self.execution)
+        self.review = ReviewStage(config=self.config_holder)
+        subscribe_stages(self.subscribers, self.escalator, self.execution, self.review)
         # Redaction masks every secret this process holds, wherever it would be printed.
         remember_secrets(settings_secrets(self.settings, os.environ))
         remember_secrets(held_secrets(self.config, os.environ))
@@ -111,13 +114,15 @@ class Runtime:
         self.engine.dispose()
 
 
-def subscribe_stages(subscribers: Subscribers, escalator: Escalator, execution: Execution) -> None:
+def subscribe_stages(subscribers: Subscribers, escalator: Escalator, execution: Execution,
+                     review: ReviewStage) -> None:
     """Every stage that reacts to incident events, in the order it runs within the incident's transaction."""
     subscribers.subscribe(IncidentOpened, escalator.handlers.opened)
     subscribers.subscribe(IncidentOpened, attach.on_incident_opened)
     subscribers.subscribe(IncidentOpened, change.on_incident_opened)
     subscribers.subscribe(IncidentOpened, execution.diagnostics.on_opened)
     subscribers.subscribe(StatusChanged, escalator.handlers.status_changed)
+    subscribers.subscribe(StatusChanged, review.status_changed)
     subscribers.subscribe(SeverityChanged, escalator.handlers.severity_changed)
 
 

@@ -41,7 +41,8 @@ def test_scale_serialises_for_the_api() -> None:
     described = scale_as_dict(parse_config(CUSTOM).severity_scale)
     assert described["levels"][0] == {"name": "Red", "description": "All hands", "ack_deadline": "2m",
                                       "update_cadence": "10m", "pages": True, "urgency": "high",
-                                      "outside_support_hours": None, "aliases": ["critical", "page"]}
+                                      "outside_support_hours": None, "review": "required",
+                                      "aliases": ["critical", "page"]}
     assert described["levels"][2]["ack_deadline"] == "1d"
 
 

@@ -81,6 +81,9 @@ def test_a_closed_incident_is_never_reopened(db_url: str, tmp_path: Path, clock:
     text = REOPEN_YAML.format(reopen="reopen_within: 1h", hook=receiver.url)
     with live_firebreak(text, db_url=db_url, tmp_path=tmp_path, clock=clock) as live:
         incident_id = fire_and_resolve(live, "a")
+        reviewed = live.admin.put(f"/api/v1/incidents/{incident_id}/review", json={
+            "sections": {"root_cause": "A bad deploy.", "resolution": "Rolled back."}, "status": "complete"})
+        assert reviewed.status_code == 200, reviewed.text
         closed = live.admin.post(f"/api/v1/incidents/{incident_id}/transition", json={"status": "closed"})
         assert closed.status_code == 200
         [again] = live.fire(am_alert("CheckoutErrors", severity="critical", instance="b"))

@@ -26,6 +26,8 @@ COMMANDS = {
     "incident": Entry("firebreak.cli.incident", "app", "Incidents."),
     "step": Entry("firebreak.cli.step", "app",
                   "Runbook steps on an incident (needs FIREBREAK_SERVER and FIREBREAK_TOKEN)."),
+    "review": Entry("firebreak.cli.review", "app",
+                    "Post-incident reviews: show, edit in $EDITOR, complete, export, key events."),
     "runbook": Entry("firebreak.cli.runbook", "app", "Runbooks: import Markdown, list, show, match alerts, lint."),
     "drill": Entry("firebreak.cli.drill", "app",
                    "Drills: create a real fault, let Firebreak run the runbook, check the fault is gone."),

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from firebreak.config.escalate import EscalationPolicySpec, NotificationSpec, ScheduleSpec, SupportHoursSpec
 from firebreak.config.mute import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
+from firebreak.config.review import ReviewSpec
 from firebreak.config.route import DefaultRouteSpec, RouteSpec
 from firebreak.config.scale import ScaleField
 from firebreak.config.targets import DEFAULT_LABEL_PLACEHOLDERS, LabelPlaceholder
@@ -43,3 +44,4 @@ class Sections(Strict):
     label_placeholders: list[LabelPlaceholder] = Field(default_factory=lambda: list(DEFAULT_LABEL_PLACEHOLDERS))
     # Without support hours every hour counts as one: levels keep their in-hours urgency.
     support_hours: SupportHoursSpec | None = None
+    review: ReviewSpec = Field(default_factory=ReviewSpec)

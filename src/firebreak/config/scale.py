@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator, model_validator
 
 from firebreak.config.types import Duration, Strict, format_duration
-from firebreak.route.severity import SeverityLevel, SeverityScale, Urgency
+from firebreak.route.severity import ReviewPolicy, SeverityLevel, SeverityScale, Urgency
 from firebreak.route.severity_presets import PRESETS, preset
 
 
@@ -18,6 +18,7 @@ class SeverityLevelSpec(Strict):
     low-urgency contacts once) or `none` (record only, optionally post to the team's tracker);
     without it, `pages: true` means high and anything else low. `outside_support_hours` is the
     urgency outside the configured `support_hours` (a high one pages when they start).
+    `review: optional` lets its incidents close without a completed post-incident review.
     """
 
     name: str = Field(min_length=1, max_length=64)
@@ -27,6 +28,7 @@ class SeverityLevelSpec(Strict):
     pages: bool | None = None
     urgency: Urgency | None = None
     outside_support_hours: Urgency | None = None
+    review: ReviewPolicy = "required"
     aliases: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -68,7 +70,7 @@ class SeverityScaleSpec(Strict):
                     name=level.name, description=level.description, ack_deadline=level.ack_deadline,
                     update_cadence=level.update_cadence, pages=level.resolved_urgency() == "high",
                     aliases=tuple(level.aliases), urgency=level.resolved_urgency(),
-                    outside_support_hours=level.outside_support_hours,
+                    outside_support_hours=level.outside_support_hours, review=level.review,
                 )
                 for level in self.levels
             ),
@@ -103,6 +105,7 @@ def scale_as_dict(scale: SeverityScale) -> dict[str, Any]:
                 "pages": level.pages,
                 "urgency": level.base_urgency,
                 "outside_support_hours": level.outside_support_hours,
+                "review": level.review,
                 "aliases": list(level.aliases),
             }
             for level in scale.levels

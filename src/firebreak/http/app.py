@@ -11,7 +11,18 @@ from firebreak import __version__
 from firebreak.http import problems
 from firebreak.http.responses import RedactedJSONResponse
 from firebreak.http.routes import audit as audit_routes
-from firebreak.http.routes import auth, escalate, execution, health, incidents, ingest, route, runbooks, tokens
+from firebreak.http.routes import (
+    auth,
+    escalate,
+    execution,
+    health,
+    incidents,
+    ingest,
+    review,
+    route,
+    runbooks,
+    tokens,
+)
 from firebreak.http.security import install_security
 from firebreak.runtime import Runtime
 
@@ -47,4 +58,5 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(route.router)
     app.include_router(runbooks.router)
     app.include_router(execution.router)
+    app.include_router(review.router)
     return app

@@ -15,6 +15,8 @@ ROLES: tuple[str, ...] = ("incident_commander", "technical_lead", "communication
                           "on_call_engineer")
 
 # (from, to) -> rule id and meaning. Every legal move is listed; anything else is refused.
+# CLS-1 also needs the incident's post-incident review marked complete, unless its severity makes the
+# review optional: the review stage refuses the move otherwise (`review/gate.py`).
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("triggered", "acknowledged"): "ACK-1 a responder acknowledges the page",
     ("triggered", "investigating"): "INV-1 a responder starts investigating (acknowledges)",

@@ -2,9 +2,10 @@
 
 A scale is configuration. Each level carries its acknowledge deadline, status-update cadence,
 its urgency (`high` pages through the escalation policy, `low` notifies the team's low-urgency
-contacts once, `none` only records; optionally another urgency outside support hours), and
-aliases through which Alertmanager (`critical`, `warning`, `info`) and PagerDuty (`critical`,
-`error`, `warning`, `info`) severities are understood.
+contacts once, `none` only records; optionally another urgency outside support hours), whether
+closing one of its incidents needs a completed post-incident review (`review`), and aliases
+through which Alertmanager (`critical`, `warning`, `info`) and PagerDuty (`critical`, `error`,
+`warning`, `info`) severities are understood.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from firebreak.kernel.errors import InvalidInput
 
 Urgency = Literal["high", "low", "none"]
 URGENCIES: tuple[Urgency, ...] = ("high", "low", "none")
+ReviewPolicy = Literal["required", "optional"]  # may an incident close without a completed review?
 
 
 def normalise(word: str) -> str:
@@ -37,6 +39,7 @@ class SeverityLevel:
     aliases: tuple[str, ...] = ()
     urgency: Urgency | None = None  # None: high when the level pages, else low
     outside_support_hours: Urgency | None = None  # None: the same urgency at any hour
+    review: ReviewPolicy = "required"
 
     @property
     def base_urgency(self) -> Urgency:

@@ -11,6 +11,9 @@
 - `critical-low`: Critical 15 min (pages the on-call), High 1 h (low urgency: the team lead
   hears of it), Medium 4 h and Low 1 day (urgency none: a ticket, a backlog item).
 
+Closing an incident needs a completed post-incident review for the two most severe levels of
+each preset; for the other two the review is optional.
+
 Aliases put Alertmanager and PagerDuty hints on each scale: `critical` is the top level,
 `error` (PagerDuty) the second, `warning` the third, `info` the fourth.
 """
@@ -36,9 +39,9 @@ P0_P3 = SeverityScale(
                       _HOUR, None, True, ("high", "error", "p1-high"), "high", "low"),
         SeverityLevel("P2", "Medium: a single service or non-critical component failing, "
                       "under half of users affected; e-mail notification",
-                      4 * _HOUR, None, False, ("medium", "warning", "p2-medium")),
+                      4 * _HOUR, None, False, ("medium", "warning", "p2-medium"), review="optional"),
         SeverityLevel("P3", "Low: minor or cosmetic issues, non-urgent improvements; ticket only",
-                      _DAY, None, False, ("low", "info", "p3-low"), "none"),
+                      _DAY, None, False, ("low", "info", "p3-low"), "none", review="optional"),
     ),
 )
 
@@ -53,9 +56,9 @@ SEV1_SEV4 = SeverityScale(
                       15 * _MIN, 30 * _MIN, True, ("high", "error")),
         SeverityLevel("SEV3", "Medium: degraded performance, high latency, intermittent errors "
                       "under 20%, a non-critical feature down",
-                      _HOUR, _HOUR, False, ("medium", "warning")),
+                      _HOUR, _HOUR, False, ("medium", "warning"), review="optional"),
         SeverityLevel("SEV4", "Low: minor issue, UI glitches, single-user reports; updates as needed",
-                      4 * _HOUR, None, False, ("low", "info")),
+                      4 * _HOUR, None, False, ("low", "info"), review="optional"),
     ),
 )
 
@@ -70,9 +73,9 @@ SEV0_SEV3 = SeverityScale(
                       5 * _MIN, 15 * _MIN, True, ("high", "error")),
         SeverityLevel("SEV2", "Medium: partial degradation, under 50% of users affected, "
                       "non-critical service failures, elevated error rates",
-                      5 * _MIN, None, False, ("medium", "warning")),
+                      5 * _MIN, None, False, ("medium", "warning"), review="optional"),
         SeverityLevel("SEV3", "Low: minor or single-user problems, documentation or cosmetic issues",
-                      5 * _MIN, None, False, ("low", "info")),
+                      5 * _MIN, None, False, ("low", "info"), review="optional"),
     ),
 )
 
@@ -84,9 +87,9 @@ CRITICAL_LOW = SeverityScale(
         SeverityLevel("High", "Notify the team lead and open an incident post",
                       _HOUR, None, False, ("error", "p1")),
         SeverityLevel("Medium", "Create a ticket and plan a fix",
-                      4 * _HOUR, None, False, ("warning", "p2"), "none"),
+                      4 * _HOUR, None, False, ("warning", "p2"), "none", review="optional"),
         SeverityLevel("Low", "Backlog item",
-                      _DAY, None, False, ("info", "p3"), "none"),
+                      _DAY, None, False, ("info", "p3"), "none", review="optional"),
     ),
 )
 
