@@ -113,7 +113,7 @@ def test_the_composition_root_subscribes_every_stage_in_order(runtime: Runtime) 
     escalation, execution = runtime.escalator.handlers, runtime.execution.diagnostics
     assert runtime.subscribers.handlers(IncidentOpened) == [escalation.opened, attach.on_incident_opened,
                                                             change.on_incident_opened, execution.on_opened]
-    assert runtime.subscribers.handlers(StatusChanged) == [escalation.status_changed]
+    assert runtime.subscribers.handlers(StatusChanged) == [escalation.status_changed, runtime.review.status_changed]
     assert runtime.subscribers.handlers(SeverityChanged) == [escalation.severity_changed]
 
 
