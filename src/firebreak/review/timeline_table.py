@@ -20,9 +20,10 @@ STATE_WORDS = {
     "mitigating": "Mitigation started", "monitoring": "Fix applied, monitoring", "resolved": "Resolved",
     "closed": "Closed", "triggered": "Reopened",
 }
-SHOWN_BY_DEFAULT = frozenset({"alert.attached", "alert.resolved", "escalation.paged", "escalation.repaged",
-                              "escalation.exhausted", "incident.status", "incident.severity", "runbook.attached",
-                              "step.output"})
+SHOWN_BY_DEFAULT = frozenset({
+    "alert.attached", "alerts.attached", "alert.resolved", "escalation.paged", "escalation.repaged",
+    "escalation.exhausted", "incident.status", "incident.severity", "runbook.attached", "step.output",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ def describe(entry: Entry, displays: dict[int, str]) -> str:
     if kind in ("alert.attached", "alert.inhibited"):
         summary = f": {data['summary']}" if data.get("summary") else ""
         return f"Alert {data.get('name', '?')} fired{summary}"
+    if kind in ("alerts.attached", "alerts.inhibited"):
+        return str(data.get("summary") or f"{data.get('count', 'several')} alerts joined")
     if kind == "alert.resolved":
         return f"Alert {data.get('name', '?')} resolved"
     if kind in ("escalation.paged", "escalation.repaged"):
@@ -103,7 +106,7 @@ def rows(facts: IncidentFacts) -> list[Row]:
                 for entry in facts.entries if entry.seq in facts.key_events]
     chosen = [Row(entry.at, describe(entry, displays), by(entry), entry.seq)
               for entry in facts.entries if entry.kind in SHOWN_BY_DEFAULT]
-    if not any(entry.kind.startswith("alert.") for entry in facts.entries):
+    if not any(entry.kind.startswith(("alert.", "alerts.")) for entry in facts.entries):
         chosen += [Row(entry.at, describe(entry, displays), by(entry), entry.seq)
                    for entry in facts.entries if entry.kind == "incident.opened"]
     chosen += [Row(update.at, f"Update posted ({update.visibility}): {update.title}", update.author)
