@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import Depends
@@ -13,7 +14,9 @@ from sqlalchemy import select
 from firebreak.db.models.security import ApiTokenRecord
 from firebreak.http.app import create_app
 from firebreak.http.deps import DB, require_responder
+from firebreak.kernel.settings import Settings
 from firebreak.security import tokens
+from firebreak.security.guards import Guards
 from firebreak.security.ratelimit import RateLimiter
 from tests.conftest import auth
 from tests.payloads import alertmanager, am_alert, pagerduty
@@ -145,14 +148,45 @@ def test_ingest_rate_limit_per_integration(app, anon_client, client, credentials
     body = alertmanager(am_alert())
     assert anon_client.post("/api/v1/alerts/alertmanager", json=body, headers=auth(key)).status_code == 202
     assert anon_client.post("/api/v1/alerts", json={"title": "x"}, headers=auth(key)).status_code == 202
+    # Alertmanager drops a notification answered 4xx and retries a 5xx: it is told 503, to retry.
     limited = anon_client.post("/api/v1/alerts/alertmanager", json=body, headers=auth(key))
-    assert limited.status_code == 429 and limited.headers["retry-after"] == "2"
+    assert limited.status_code == 503 and limited.headers["retry-after"] == "2"
     assert "integration key" in limited.json()["detail"]
-    # PagerDuty events with the same key share its budget; another integration has its own.
+    # PagerDuty clients retry a 429; PagerDuty events with the same key share its budget.
     assert anon_client.post("/v2/enqueue", json=pagerduty(key)).status_code == 429
+    # Another integration has its own.
     assert anon_client.post("/api/v1/alerts/alertmanager", json=body, headers=auth(other)).status_code == 202
     assert anon_client.post("/v2/enqueue", json=pagerduty(other)).status_code == 202
     assert [e["outcome"] for e in client.get("/api/v1/audit", params={"outcome": "limited"}).json()] == ["limited"] * 2
+
+
+def test_alerts_are_budgeted_one_by_one_and_a_whole_request_fits_a_full_bucket(app, anon_client, credentials,
+                                                                              clock) -> None:
+    app.state.guards.alert_limiter = RateLimiter(rate=10, burst=30)
+    key = credentials["ingest"]
+    many = alertmanager(*[am_alert(f"Storm{n}") for n in range(25)])
+    assert anon_client.post("/api/v1/alerts/alertmanager", json=many, headers=auth(key)).status_code == 202
+    # 5 alerts are left: a request of 25 waits 2 s; Alertmanager is told 503, the generic API 429.
+    refused = anon_client.post("/api/v1/alerts/alertmanager", json=many, headers=auth(key))
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "2"
+    assert "too many alerts" in refused.json()["detail"]
+    for n in range(5):
+        assert anon_client.post("/api/v1/alerts", json={"title": f"one {n}"}, headers=auth(key)).status_code == 202
+    assert anon_client.post("/api/v1/alerts", json={"title": "one more"}, headers=auth(key)).status_code == 429
+    clock.advance(timedelta(seconds=3))
+    # A request larger than the whole burst is taken when the bucket is full, and empties it.
+    huge = alertmanager(*[am_alert(f"Flood{n}") for n in range(40)])
+    assert anon_client.post("/api/v1/alerts/alertmanager", json=huge, headers=auth(key)).status_code == 202
+    assert anon_client.post("/api/v1/alerts", json={"title": "after"}, headers=auth(key)).status_code == 429
+
+
+def test_the_default_budgets_take_an_alertmanager_storm_of_ten_thousand_groups() -> None:
+    guards = Guards.from_settings(Settings())
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    # One webhook per alert group at once, five alerts each: every one admitted at the same instant.
+    for _ in range(10_000):
+        guards.ingest_limiter.check("token:1", now=now)
+        guards.alert_limiter.check("token:1", now=now, cost=5)
 
 
 def test_rate_limit_refills(app, anon_client, credentials, clock) -> None:

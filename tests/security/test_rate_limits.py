@@ -53,3 +53,15 @@ def test_key_table_is_bounded() -> None:
     for i in range(50):
         limiter.check(f"k{i}", now=T0 + timedelta(seconds=i * 2))
     assert len(limiter._buckets) <= 10
+
+
+def test_a_cost_spends_that_many_tokens_and_more_than_a_burst_needs_a_full_bucket() -> None:
+    limiter = RateLimiter(rate=10, burst=30)
+    limiter.check("a", now=T0, cost=25)
+    with pytest.raises(RateLimited) as info:
+        limiter.check("a", now=T0, cost=25)  # 5 left, 20 missing at 10/s
+    assert info.value.retry_after == 2
+    limiter.check("a", now=T0 + timedelta(seconds=2), cost=25)
+    limiter.check("b", now=T0, cost=1000)  # a full bucket admits one request larger than the burst
+    with pytest.raises(RateLimited):
+        limiter.check("b", now=T0, cost=1)

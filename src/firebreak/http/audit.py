@@ -70,7 +70,8 @@ def event_of(scope: Scope, *, status: int, detail: str | None, now: datetime) ->
         at=now, actor=actor, role=role, via=via, method=str(scope.get("method", "?"))[:16],
         path=redact(path)[:2000], action=action_of(scope), status=status,
         request_id=str(state.get("request_id", ""))[:64], client=client[0] if client else None,
-        target=redact_value(target), detail=redact(detail) if detail else None)
+        target=redact_value(target), detail=redact(detail) if detail else None,
+        limited=bool(state.get("rate_limited")))
 
 
 class AuditMiddleware:

@@ -14,6 +14,7 @@ in the `X-CSRF-Token` header, or come from a page of this site (Origin / Sec-Fet
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -28,7 +29,7 @@ from starlette.routing import BaseRoute
 
 from firebreak.http.timeout import Deadline
 from firebreak.kernel.clock import Clock
-from firebreak.kernel.errors import PermissionDenied, Unauthenticated
+from firebreak.kernel.errors import PermissionDenied, RateLimited, TryLater, Unauthenticated
 from firebreak.runtime import Runtime
 from firebreak.security import sessions, tokens
 from firebreak.security.guards import Guards
@@ -147,10 +148,43 @@ def in_own_name(principal: Principal, what: str) -> Principal:
     return principal
 
 
+def limit_key(principal: Principal) -> str:
+    return f"token:{principal.token_id}" if principal.token_id is not None else f"name:{principal.name}"
+
+
 def limit_ingest(request: Request, principal: Principal, now: datetime) -> None:
-    """Spend one request of the caller's per-integration ingest budget (RateLimited when empty)."""
-    key = f"token:{principal.token_id}" if principal.token_id is not None else f"name:{principal.name}"
-    get_guards(request).ingest_limiter.check(key, now=now, what="alert requests")
+    """Spend one request of the caller's per-integration ingest budget (RateLimited when empty).
+
+    Senders that retry only server errors (Alertmanager, Grafana) are told 503 instead of 429.
+    """
+    with noted_limit(request):
+        get_guards(request).ingest_limiter.check(limit_key(principal), now=now, what="alert requests",
+                                                 refusal=refusal_for(request))
+
+
+def limit_alerts(request: Request, principal: Principal, count: int, now: datetime) -> None:
+    """Spend `count` alerts of the caller's per-integration alert budget."""
+    with noted_limit(request):
+        get_guards(request).alert_limiter.check(limit_key(principal), now=now, what="alerts", cost=count,
+                                                refusal=refusal_for(request))
+
+
+@contextmanager
+def noted_limit(request: Request) -> Iterator[None]:
+    """Mark the request as refused by a rate limit, so the audit log says `limited` even for a 503."""
+    try:
+        yield
+    except RateLimited:
+        request.state.rate_limited = True
+        raise
+
+
+RETRY_ONLY_5XX = ("/api/v1/alerts/alertmanager", "/api/v1/alerts/grafana")
+
+
+def refusal_for(request: Request) -> type[RateLimited]:
+    """TryLater (503) for senders that drop a 4xx answer, RateLimited (429) for the rest."""
+    return TryLater if request.url.path in RETRY_ONLY_5XX else RateLimited
 
 
 def requirement(role: Role) -> Callable[..., Principal]:

@@ -22,6 +22,7 @@ STATUS: list[tuple[type[errors.FirebreakError], int]] = [
     (errors.Conflict, 409),
     (errors.Unauthenticated, 401),
     (errors.PermissionDenied, 403),
+    (errors.TryLater, 503),
     (errors.RateLimited, 429),
     (errors.ConfigError, 422),
 ]

@@ -90,6 +90,16 @@ class RateLimited(FirebreakError):
         self.retry_after = retry_after
 
 
+class TryLater(RateLimited):
+    """Over a limit, told to a sender that retries only server errors (HTTP 503 with Retry-After).
+
+    Alertmanager's webhook and Grafana's contact points drop a notification answered 4xx and
+    retry a 5xx; a 429 would lose the alerts of a storm, a 503 delays them.
+    """
+
+    title = "Try again later"
+
+
 class ConfigError(FirebreakError):
     """An invalid configuration; the message names file, line and field."""
 

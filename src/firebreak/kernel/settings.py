@@ -32,10 +32,14 @@ class Settings(BaseSettings):
     log_format: str = Field(default="kv", description="Server log lines: kv (key=value) or json")
     log_level: str = Field(default="info", description="debug, info, warning or error")
     secret_key: str = ""
-    # Security limits: per-integration ingest rate (requests per second, 0 = unlimited) and burst,
-    # failed sign-ins allowed per window, console session lifetime, cookies only over HTTPS.
-    ingest_rate_per_second: float = 50.0
-    ingest_burst: int = 500
+    # Security limits: per-integration ingest budgets — requests and alerts per second (0 = unlimited)
+    # with their bursts, sized so one Alertmanager's worst storm (a request per alert group at
+    # once, docs/security.md) is taken whole — failed sign-ins allowed per window, console
+    # session lifetime, cookies only over HTTPS.
+    ingest_rate_per_second: float = 500.0
+    ingest_burst: int = 10_000
+    ingest_alerts_per_second: float = 5_000.0
+    ingest_alert_burst: int = 100_000
     login_max_failures: int = 5
     login_max_failures_per_client: int = 50
     login_window_seconds: int = 900

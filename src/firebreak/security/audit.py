@@ -39,10 +39,12 @@ class AuditEvent:
     client: str | None = None
     target: dict[str, Any] = field(default_factory=dict)
     detail: str | None = None
+    # Refused by a rate limit, whatever the status told the sender (503 to one that retries only those).
+    limited: bool = False
 
     @property
     def outcome(self) -> str:
-        return outcome_of(self.status)
+        return "limited" if self.limited else outcome_of(self.status)
 
 
 def outcome_of(status: int) -> str:

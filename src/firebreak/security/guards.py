@@ -18,6 +18,7 @@ class Guards:
     """What the HTTP edge consults on every request; one per app."""
 
     ingest_limiter: RateLimiter
+    alert_limiter: RateLimiter
     login_throttle: LoginThrottle
     session_lifetime: timedelta
     cookie_secure: bool
@@ -28,6 +29,7 @@ class Guards:
         window = timedelta(seconds=settings.login_window_seconds)
         return cls(
             ingest_limiter=RateLimiter(rate=settings.ingest_rate_per_second, burst=settings.ingest_burst),
+            alert_limiter=RateLimiter(rate=settings.ingest_alerts_per_second, burst=settings.ingest_alert_burst),
             login_throttle=LoginThrottle(per_user=Limit(settings.login_max_failures, window),
                                          per_client=Limit(settings.login_max_failures_per_client, window)),
             session_lifetime=timedelta(hours=settings.session_hours),

@@ -48,19 +48,25 @@ class RateLimiter:
     def enabled(self) -> bool:
         return self.rate > 0
 
-    def check(self, key: str, *, now: datetime, what: str = "requests") -> None:
-        """Admit one request for `key` or raise RateLimited with the seconds to wait."""
-        if not self.enabled:
+    def check(self, key: str, *, now: datetime, what: str = "requests", cost: int = 1,
+              refusal: type[RateLimited] = RateLimited) -> None:
+        """Admit `cost` units (requests, alerts) for `key` or raise `refusal` with the seconds to wait.
+
+        More than a whole burst at once is admitted when the bucket is full (a sender cannot split
+        one request), and then leaves the bucket empty.
+        """
+        if not self.enabled or cost <= 0:
             return
         with self._lock:
             if key not in self._buckets and len(self._buckets) >= self._max_keys:
                 self._forget_full(now)
-            bucket, wait = take(self._buckets.get(key), now=now, rate=self.rate, burst=self.burst)
+            bucket, wait = take(self._buckets.get(key), now=now, rate=self.rate, burst=self.burst,
+                                cost=min(float(cost), float(self.burst)))
             self._buckets[key] = bucket
         if wait > 0:
-            raise RateLimited(f"too many {what} for this integration key: the limit is {self.rate:g} per "
-                              f"second (bursts of {self.burst}); retry in {math.ceil(wait)} s",
-                              retry_after=max(1, math.ceil(wait)))
+            raise refusal(f"too many {what} for this integration key: the limit is {self.rate:g} per "
+                          f"second (bursts of {self.burst}); retry in {math.ceil(wait)} s",
+                          retry_after=max(1, math.ceil(wait)))
 
     def _forget_full(self, now: datetime) -> None:
         """Drop buckets that have refilled completely (they carry no state worth keeping)."""

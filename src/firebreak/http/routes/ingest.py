@@ -15,7 +15,7 @@ from firebreak.db.session import transaction
 from firebreak.flows.change import ChangeOutcome, receive_change
 from firebreak.flows.receive import ReceiveOutcome
 from firebreak.http.body import json_body, read_json
-from firebreak.http.deps import PUBLIC, Ingest, RuntimeDep, limit_ingest, read_credentials
+from firebreak.http.deps import PUBLIC, Ingest, RuntimeDep, limit_alerts, limit_ingest, read_credentials
 from firebreak.http.problems import PROBLEM
 from firebreak.ingest.alertmanager import AlertmanagerWebhook, parse_alertmanager
 from firebreak.ingest.generic import GenericAlert, parse_generic
@@ -76,25 +76,28 @@ ACCEPTED = {202: {"model": Accepted, "description": "Stored durably"}}
 
 @router.post("/api/v1/alerts/alertmanager", status_code=202, responses=ACCEPTED,
              openapi_extra=json_body(AlertmanagerWebhook), summary="Alertmanager webhook (version 4)")
-async def alertmanager(request: Request, runtime: RuntimeDep, _caller: Ingest) -> JSONResponse:
+async def alertmanager(request: Request, runtime: RuntimeDep, caller: Ingest) -> JSONResponse:
     body = await read_json(request, limit=runtime.settings.max_body_bytes)
     alerts = parse_alertmanager(body)
+    limit_alerts(request, caller, len(alerts), runtime.clock.now())
     return accepted(await run_in_threadpool(runtime.batcher.submit, alerts))
 
 
 @router.post("/api/v1/alerts/grafana", status_code=202, responses=ACCEPTED,
              openapi_extra=json_body(GrafanaWebhook), summary="Grafana unified alerting webhook")
-async def grafana(request: Request, runtime: RuntimeDep, _caller: Ingest) -> JSONResponse:
+async def grafana(request: Request, runtime: RuntimeDep, caller: Ingest) -> JSONResponse:
     body = await read_json(request, limit=runtime.settings.max_body_bytes)
     alerts = parse_grafana(body)
+    limit_alerts(request, caller, len(alerts), runtime.clock.now())
     return accepted(await run_in_threadpool(runtime.batcher.submit, alerts))
 
 
 @router.post("/api/v1/alerts", status_code=202, responses=ACCEPTED, openapi_extra=json_body(GenericAlert),
              summary="Generic JSON alert")
-async def generic(request: Request, runtime: RuntimeDep, _caller: Ingest) -> JSONResponse:
+async def generic(request: Request, runtime: RuntimeDep, caller: Ingest) -> JSONResponse:
     body = await read_json(request, limit=runtime.settings.max_body_bytes)
     alerts = [parse_generic(body)]
+    limit_alerts(request, caller, len(alerts), runtime.clock.now())
     return accepted(await run_in_threadpool(runtime.batcher.submit, alerts))
 
 
@@ -134,6 +137,7 @@ async def read_event(request: Request, runtime: Any, parse: Callable[[Any], E]) 
                                             field="routing_key"))
     request.state.principal = principal
     limit_ingest(request, principal, runtime.clock.now())
+    limit_alerts(request, principal, 1, runtime.clock.now())
     return event
 
 
