@@ -194,3 +194,15 @@ def test_valid_config_is_frozen_and_compiled() -> None:
 def test_field_path_skips_pydantic_tags() -> None:
     assert field_path(("routes", 0, "function-after[_check(), str]", "match")) == "routes[0].match"
     assert field_path(()) == "(top level)"
+
+
+def test_a_rotation_may_hold_an_empty_turn_but_not_only_empty_ones() -> None:
+    base = """
+users: [{name: Ann, handle: ann}]
+schedules:
+  - name: s
+    rotations: [{users: [ann, null], every: 1d}]
+"""
+    assert parse_config(base).schedules[0].rotations[0].users == ["ann", None]
+    with pytest.raises(ConfigError, match=r"rotations\[0\]\.users: a rotation needs at least one user"):
+        parse_config(base.replace("[ann, null]", "[null]"))

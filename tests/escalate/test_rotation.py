@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from firebreak.escalate.layer import Layer
 from firebreak.escalate.rotation import Rotation, first_handoff
+from firebreak.escalate.schedule import Schedule
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -82,9 +84,20 @@ def test_turns_cycle_through_participants_in_order_and_before_the_anchor() -> No
     assert days == ["a", "b", "c", "a", "b", "c", "a"]
 
 
+def test_a_turn_with_nobody_lets_the_layer_below_show_through() -> None:
+    rotation = Rotation(("a", None), timedelta(days=1), datetime(2024, 6, 10, 0), UTC)  # type: ignore[arg-type]
+    assert [rotation.user_at(datetime(2024, 6, day, 12, tzinfo=UTC)) for day in range(10, 14)] == ["a", None, "a", None]
+    lower = Layer("base", Rotation(("z",), timedelta(weeks=1), datetime(2024, 6, 10, 0), UTC))  # type: ignore[arg-type]
+    plan = Schedule("s", UTC, (lower, Layer("top", rotation)))  # type: ignore[arg-type]
+    assert plan.on_call_at(datetime(2024, 6, 11, 12, tzinfo=UTC)).user == "z"
+    assert plan.on_call_at(datetime(2024, 6, 12, 12, tzinfo=UTC)).user == "a"
+
+
 def test_rotation_rejects_empty_participants_and_zero_length() -> None:
     with pytest.raises(ValueError, match="participant"):
         Rotation((), timedelta(days=1), datetime(2024, 1, 1), LONDON)
+    with pytest.raises(ValueError, match="participant"):
+        Rotation((None,), timedelta(days=1), datetime(2024, 1, 1), LONDON)
     with pytest.raises(ValueError, match="positive"):
         Rotation(("a",), timedelta(0), datetime(2024, 1, 1), LONDON)
 

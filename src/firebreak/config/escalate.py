@@ -89,14 +89,23 @@ class RotationSpec(Strict):
     """Participants taking turns of `every` (1d, 1w, 12h …), handing off at `handoff` local time.
 
     `handoff` is `HH:MM`, or `Day HH:MM` to pin weekly turns to a weekday. Turn 0 starts at the
-    first handoff on or after `start`.
+    first handoff on or after `start`. A `null` among `users` is a turn when this rotation has
+    nobody on call (a lower layer's person, if any, is then on call), as an imported rotation
+    with an empty slot needs.
     """
 
-    users: list[Name] = Field(min_length=1)
+    users: list[Name | None] = Field(min_length=1)
     every: Duration = timedelta(weeks=1)
     handoff: str = "Mon 09:00"
     start: date = date(2024, 1, 1)
     time_zone: TimeZone | None = None
+
+    @field_validator("users")
+    @classmethod
+    def _someone(cls, value: list[str | None]) -> list[str | None]:
+        if all(user is None for user in value):
+            raise ValueError("a rotation needs at least one user (null marks a turn with nobody on call)")
+        return value
 
     @field_validator("every")
     @classmethod

@@ -132,6 +132,7 @@ def escalate_problems(config: Sections) -> list[Problem]:
     problems: list[Problem] = []
 
     def ref(loc: tuple[str | int, ...], kind: str, name: str | None) -> None:
+        # None names nobody: an empty rotation turn, an override replacing anyone
         if name is not None and name not in known[kind]:
             listing = ", ".join(sorted(known[kind])) or "none are defined"
             problems.append(Problem(loc, f"{kind} {name!r} is not defined ({kind}s: {listing})"))

@@ -145,7 +145,8 @@ def on_call_handles(config: Config) -> dict[str, str]:
     for schedule in config.schedules:
         for layer in schedule.all_layers():
             for handle in layer.rotation.users if layer.rotation else ():
-                named.setdefault(handle, f"schedule {schedule.name}")
+                if handle is not None:
+                    named.setdefault(handle, f"schedule {schedule.name}")
         for override in schedule.overrides:
             named.setdefault(override.user, f"schedule {schedule.name} (override)")
     teams = {team.name: team.members for team in config.teams}

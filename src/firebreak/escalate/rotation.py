@@ -12,9 +12,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True, slots=True)
 class Shift:
-    """One participant's turn: [start, end) in UTC."""
+    """One participant's turn: [start, end) in UTC (`user` None: a turn with nobody on call)."""
 
-    user: str
+    user: str | None
     start: datetime
     end: datetime
 
@@ -41,13 +41,13 @@ class Rotation:
     week's shift is one hour shorter or longer in absolute time).
     """
 
-    users: tuple[str, ...]
+    users: tuple[str | None, ...]  # None: a turn with nobody on call
     every: timedelta
     anchor: datetime  # naive local time of handoff number 0
     tz: ZoneInfo
 
     def __post_init__(self) -> None:
-        if not self.users:
+        if not any(user is not None for user in self.users):
             raise ValueError("a rotation needs at least one participant")
         if self.every <= timedelta(0):
             raise ValueError("a rotation's length must be positive")
