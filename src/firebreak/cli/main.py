@@ -37,6 +37,8 @@ COMMANDS = {
     "silence": Entry("firebreak.cli.route", "silence_app", "Silences: mute matching alerts for a while."),
     "route": Entry("firebreak.cli.route", "route_app", "Routing."),
     "config": Entry("firebreak.cli.config", "app", "Configuration file."),
+    "import": Entry("firebreak.cli.migrate", "app",
+                    "Import schedules, escalation policies, users, teams and services from another tool."),
     "token": Entry("firebreak.cli.token", "app", "API tokens and ingest keys."),
     "user": Entry("firebreak.cli.user", "app", "Users who sign in with a password (API sessions)."),
     "audit": Entry("firebreak.cli.audit", "app", "The audit log of state-changing requests."),
