@@ -11,16 +11,18 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from firebreak.communicate.communicator import Communicator
 from firebreak.config.held_secrets import held_secrets
 from firebreak.config.loader import default_config_path
 from firebreak.config.models import Config
 from firebreak.config.runtime import ConfigHolder
 from firebreak.db.session import make_engine, make_read_session_factory, make_session_factory
 from firebreak.escalate.escalator import Escalator
+from firebreak.escalate.worker import Worker, WorkerOptions
 from firebreak.flows import change
 from firebreak.flows.batcher import IngestBatcher
 from firebreak.flows.receive import ReceiveContext
-from firebreak.incident.events import IncidentOpened, SeverityChanged, StatusChanged, Subscribers
+from firebreak.incident.events import IncidentOpened, RoleChanged, SeverityChanged, StatusChanged, Subscribers
 from firebreak.incident.roles import known_names
 from firebreak.kernel.clock import Clock, SystemClock
 from firebreak.kernel.errors import ConfigError
@@ -50,6 +52,7 @@ class Runtime:
     batcher: IngestBatcher = field(init=False)
     config_holder: ConfigHolder = field(init=False)
     escalator: Escalator = field(init=False)
+    communicator: Communicator = field(init=False)
     execution: Execution = field(init=False)
     review: ReviewStage = field(init=False)
     initial_config: InitVar[Config | None] = None
@@ -66,7 +69,9 @@ class Runtime:
         self.execution = Execution(config=self.config_holder, session_factory=self.session_factory,
                                    clock=self.clock)
         self.review = ReviewStage(config=self.config_holder)
-        subscribe_stages(self.subscribers, self.escalator, self.execution, self.review)
+        self.communicator = Communicator(config=self.config_holder, session_factory=self.session_factory,
+                                         clock=self.clock, directory=self.escalator.directory)
+        subscribe_stages(self.subscribers, self.escalator, self.execution, self.review, self.communicator)
         # Redaction masks every secret this process holds, wherever it would be printed.
         remember_secrets(settings_secrets(self.settings, os.environ))
         remember_secrets(held_secrets(self.config, os.environ))
@@ -107,6 +112,14 @@ class Runtime:
         """The runbooks attached to several incidents, by incident id."""
         return attach.current_attachments(session, incident_ids)
 
+    def worker(self, options: WorkerOptions | None = None) -> Worker:
+        """The worker: escalation turns, update cadences and deliveries."""
+        return self.escalator.worker(options, timers=[self.communicator.timer()])
+
+    def start_worker(self, options: WorkerOptions | None = None) -> None:
+        """Run the worker in a background thread (used by `serve`)."""
+        self.escalator.start_worker(options, timers=[self.communicator.timer()])
+
     def close(self) -> None:
         self.escalator.stop_worker()
         self.execution.close()
@@ -115,15 +128,19 @@ class Runtime:
 
 
 def subscribe_stages(subscribers: Subscribers, escalator: Escalator, execution: Execution,
-                     review: ReviewStage) -> None:
+                     review: ReviewStage, communicator: Communicator) -> None:
     """Every stage that reacts to incident events, in the order it runs within the incident's transaction."""
     subscribers.subscribe(IncidentOpened, escalator.handlers.opened)
     subscribers.subscribe(IncidentOpened, attach.on_incident_opened)
     subscribers.subscribe(IncidentOpened, change.on_incident_opened)
     subscribers.subscribe(IncidentOpened, execution.diagnostics.on_opened)
+    subscribers.subscribe(IncidentOpened, communicator.handlers.opened)
     subscribers.subscribe(StatusChanged, escalator.handlers.status_changed)
     subscribers.subscribe(StatusChanged, review.status_changed)
+    subscribers.subscribe(StatusChanged, communicator.handlers.status_changed)
     subscribers.subscribe(SeverityChanged, escalator.handlers.severity_changed)
+    subscribers.subscribe(SeverityChanged, communicator.handlers.severity_changed)
+    subscribers.subscribe(RoleChanged, communicator.handlers.role_changed)
 
 
 def settings_secrets(settings: Settings, environ: Mapping[str, str]) -> set[str]:

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import update
-from typer.testing import CliRunner
 
 from firebreak.cli.main import app
 from firebreak.db.models.core import TimelineEntryRecord
 from firebreak.kernel.clock import SystemClock
 from firebreak.runtime import Runtime
+from tests.cli.conftest import run
 from tests.support.live import live_server
-
-
-@pytest.fixture
-def cli(db_url, monkeypatch, tmp_path) -> CliRunner:
-    monkeypatch.setenv("FIREBREAK_DATABASE_URL", db_url)
-    monkeypatch.setenv("FIREBREAK_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("FIREBREAK_SERVER", raising=False)
-    return CliRunner()
-
-
-def run(cli: CliRunner, *args: str) -> str:
-    result = cli.invoke(app, list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_fire_list_show_ack_note_resolve_verify(cli, runtime) -> None:

@@ -13,7 +13,7 @@ from firebreak.flows import change, receive
 from firebreak.flows.receive import ReceiveContext, receive_alerts
 from firebreak.flows.receive_batch import Batch
 from firebreak.incident.auto_resolve import AutoResolvePolicy
-from firebreak.incident.events import IncidentOpened, SeverityChanged, StatusChanged, Subscribers
+from firebreak.incident.events import IncidentOpened, RoleChanged, SeverityChanged, StatusChanged, Subscribers
 from firebreak.ingest.alert import Alert
 from firebreak.route import silences_store
 from firebreak.runbook.match import attach
@@ -111,10 +111,15 @@ def test_the_last_alert_resolving_publishes_the_status_change(runtime: Runtime, 
 
 def test_the_composition_root_subscribes_every_stage_in_order(runtime: Runtime) -> None:
     escalation, execution = runtime.escalator.handlers, runtime.execution.diagnostics
+    communication = runtime.communicator.handlers
     assert runtime.subscribers.handlers(IncidentOpened) == [escalation.opened, attach.on_incident_opened,
-                                                            change.on_incident_opened, execution.on_opened]
-    assert runtime.subscribers.handlers(StatusChanged) == [escalation.status_changed, runtime.review.status_changed]
-    assert runtime.subscribers.handlers(SeverityChanged) == [escalation.severity_changed]
+                                                            change.on_incident_opened, execution.on_opened,
+                                                            communication.opened]
+    assert runtime.subscribers.handlers(StatusChanged) == [escalation.status_changed, runtime.review.status_changed,
+                                                           communication.status_changed]
+    assert runtime.subscribers.handlers(SeverityChanged) == [escalation.severity_changed,
+                                                             communication.severity_changed]
+    assert runtime.subscribers.handlers(RoleChanged) == [communication.role_changed]
 
 
 def test_only_incident_events_can_be_subscribed_to() -> None:

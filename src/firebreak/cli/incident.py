@@ -1,4 +1,4 @@
-"""`firebreak incident`: list, show, ack, resolve, transition, severity, role, note, timeline, verify.
+"""`firebreak incident`: list, show, ack, resolve, transition, severity, role, note, update, timeline, verify.
 
 Each command works against a running server (FIREBREAK_SERVER + FIREBREAK_TOKEN, through
 `incident_api`) or on the database directly (`incident_db`, loaded only then: see `cli/lazy.py`).
@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+import click
 import typer
 from rich.padding import Padding
 from rich.text import Text
 
-from firebreak.cli.common import AS_NAME, console, handle_errors, readable_table, server_client
+from firebreak.cli.common import AS_NAME, console, fail, handle_errors, readable_table, server_client
 from firebreak.cli.incident_api import RemoteIncidents
 from firebreak.cli.lazy import load
 
@@ -33,6 +34,8 @@ class Incidents(Protocol):
     def note(self, incident_id: int, text: str) -> None: ...
     def severity(self, incident_id: int, severity: str, reason: str | None) -> dict[str, Any]: ...
     def role(self, incident_id: int, role: str, assignee: str | None) -> None: ...
+    def draft(self, incident_id: int, kind: str | None, visibility: str | None) -> dict[str, Any]: ...
+    def post_update(self, incident_id: int, update: dict[str, Any]) -> dict[str, Any]: ...
     def timeline(self, incident_id: int) -> list[dict[str, Any]]: ...
     def verify(self, incident_id: int) -> dict[str, Any]: ...
 
@@ -83,7 +86,24 @@ def show_cmd(incident_id: int) -> None:
         console.print(f"  alert {alert['id']} [{alert['status']}] {alert['name']} x{alert['count']}")
     if data.get("runbook"):
         console.print(f"  runbook {data['runbook']['slug']} ({data['runbook']['title']})")
+    console.print(f"  {next_update_line(data.get('updates'))}")
+    if data.get("chat_channel"):
+        console.print(f"  chat channel {data['chat_channel']}")
     console.print(f"  next: {', '.join(data['allowed_transitions']) or '-'}")
+
+
+def next_update_line(updates: dict[str, Any] | None) -> str:
+    """When the next status update is due, in one line."""
+    if not updates or updates["status"] == "stopped":
+        return "next update: none due (the incident is over)" if updates else "next update: no cadence"
+    if updates["status"] == "paused" or not updates["next_update_due_at"]:
+        return "next update: as needed (no cadence for this severity)"
+    due = str(updates["next_update_due_at"])[:16].replace("T", " ")
+    every = updates["cadence_seconds"] // 60 if updates["cadence_seconds"] else None
+    text = f"next update due {due} UTC" + (f" (every {every}m)" if every else "")
+    if updates["overdue"]:
+        text += f" — OVERDUE, {updates['reminders_sent']} reminder(s) sent"
+    return text
 
 
 def move(incident_id: int, target: str, as_name: str | None, reason: str | None) -> None:
@@ -148,6 +168,38 @@ def note_cmd(incident_id: int, text: str, as_name: str = AS_NAME) -> None:
     with incidents(as_name) as backend:
         backend.note(incident_id, text)
     console.print("note added")
+
+
+@app.command("update")
+@handle_errors
+def update_cmd(incident_id: int,
+               message: str = typer.Option(None, "--message", "-m",
+                                           help="The update's text (without it, $EDITOR opens on the draft)"),
+               public: bool = typer.Option(False, "--public", help="A public update, for the status page"),
+               kind: str = typer.Option(None, "--kind", help="initial, progress, resolved, status_page, "
+                                                             "customer_email or leadership"),
+               status: str = typer.Option(None, "--status", help="e.g. Mitigating; public: investigating, "
+                                                                 "identified, monitoring or resolved"),
+               title: str = typer.Option(None, "--title"),
+               next_update: str = typer.Option(None, "--next-update", help="When the next one is due, e.g. 15m "
+                                                                           "(default: the severity's cadence)"),
+               as_name: str = AS_NAME) -> None:
+    """Post a status update: edit the drafted one in $EDITOR, or give its text with --message."""
+    visibility = "public" if public else None
+    with incidents(as_name) as backend:
+        body = message
+        if body is None:
+            draft = backend.draft(incident_id, kind, visibility)
+            edited = click.edit(draft["body"], extension=".txt", require_save=True)
+            if edited is None or not edited.strip():
+                raise fail("no update posted (the draft was not saved, or left empty)")
+            body, kind = edited, kind or draft["kind"]
+        posted = backend.post_update(incident_id, {
+            "kind": kind, "visibility": visibility, "status": status, "title": title, "body": body,
+            "next_update_in": next_update})
+    due = str(posted["next_update_at"] or "")[:16].replace("T", " ")
+    console.print(f"posted {posted['visibility']} update {posted['id']} ({posted['kind']}) on incident {incident_id}"
+                  + (f"; next update due {due} UTC" if due else ""))
 
 
 def summary(entry: dict[str, Any]) -> str:

@@ -49,6 +49,14 @@ class RemoteIncidents:
         check_response(self.client.post(f"/api/v1/incidents/{incident_id}/roles",
                                         json={"role": role, "assignee": assignee}))
 
+    def draft(self, incident_id: int, kind: str | None, visibility: str | None) -> dict[str, Any]:
+        params = {key: value for key, value in (("kind", kind), ("visibility", visibility)) if value}
+        return check_response(self.client.get(f"/api/v1/incidents/{incident_id}/updates/draft", params=params))
+
+    def post_update(self, incident_id: int, update: dict[str, Any]) -> dict[str, Any]:
+        body = {key: value for key, value in update.items() if value is not None}
+        return check_response(self.client.post(f"/api/v1/incidents/{incident_id}/updates", json=body))
+
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
         return check_response(self.client.get(f"/api/v1/incidents/{incident_id}/timeline"))
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from firebreak.cli.database import change, open_runtime, unit_of_work
-from firebreak.flows.respond import acknowledge, change_status
+from firebreak.communicate.updates import check_visibility
+from firebreak.flows.respond import acknowledge, assign_role, change_status
 from firebreak.flows.respond import change_severity as change_incident_severity
 from firebreak.http.incident_views import detail, summaries
 from firebreak.http.schemas import TimelineEntryOut
+from firebreak.http.update_schemas import DraftOut, UpdateIn, UpdateOut, request_of
 from firebreak.incident import service, timeline
+from firebreak.kernel.errors import InvalidInput
 from firebreak.runtime import Runtime
 
 
@@ -74,8 +79,32 @@ class LocalIncidents:
         with change(self.runtime, action="incident role", target={"incident_id": incident_id, "role": role},
                     as_name=self.as_name) as done:
             incident = service.get(done.session, incident_id=incident_id, lock=True)
-            service.assign_role(done.session, incident=incident, role=role, assignee=assignee,
-                                known=self.runtime.assignees(done.session), actor=done.actor, now=done.now)
+            assign_role(done.session, incident=incident, role=role, assignee=assignee,
+                        known=self.runtime.assignees(done.session), actor=done.actor, now=done.now,
+                        subscribers=self.runtime.subscribers)
+
+    def draft(self, incident_id: int, kind: str | None, visibility: str | None) -> dict[str, Any]:
+        with unit_of_work(self.runtime) as session:
+            if visibility is not None:
+                check_visibility(visibility)
+            record = service.get(session, incident_id=incident_id)
+            drafted = self.runtime.communicator.draft(session, incident=record, kind=kind, visibility=visibility)
+            return DraftOut.of(drafted).model_dump(mode="json")
+
+    def post_update(self, incident_id: int, update: dict[str, Any]) -> dict[str, Any]:
+        try:
+            body = UpdateIn.model_validate({key: value for key, value in update.items() if value is not None})
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            field = ".".join(str(part) for part in error["loc"])
+            raise InvalidInput(f"{field}: {error['msg']}", field=field) from exc
+        request = request_of(body)
+        with change(self.runtime, action="incident update", target={"incident_id": incident_id},
+                    as_name=self.as_name) as done:
+            incident = service.get(done.session, incident_id=incident_id, lock=True)
+            posted = self.runtime.communicator.post(done.session, incident=incident, request=request,
+                                                    actor=done.actor)
+            return UpdateOut.of(posted).model_dump(mode="json")
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
         with unit_of_work(self.runtime) as session:

@@ -1,4 +1,4 @@
-"""`firebreak worker`: the worker — escalation turns, deliveries and the lateness audit."""
+"""`firebreak worker`: the worker — escalation turns, update cadences, deliveries and the lateness audit."""
 
 from __future__ import annotations
 
@@ -29,11 +29,13 @@ def worker(once: bool = typer.Option(False, "--once", help="Run one tick (due tu
     setup_logging(Settings(), log_format)
     runtime = open_runtime(migrate=True)
     options = WorkerOptions(batch=batch, poll=poll, lease=timedelta(seconds=lease), send_threads=threads)
-    worker = runtime.escalator.worker(options)
+    worker = runtime.worker(options)
     if once:
         turns = worker.run_turns()
+        timed = worker.run_timers()
         sent = worker.deliver()
-        console.print(f"{len(turns)} turn(s) taken, {len(sent)} delivery attempt(s)")
+        console.print(f"{len(turns)} turn(s) taken, {timed} reminder(s) and summaries queued, "
+                      f"{len(sent)} delivery attempt(s)")
         runtime.close()
         return
     stop = threading.Event()

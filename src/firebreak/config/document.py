@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from pydantic import Field
 
+from firebreak.config.communicate import CommunicateSpec
 from firebreak.config.escalate import EscalationPolicySpec, NotificationSpec, ScheduleSpec, SupportHoursSpec
 from firebreak.config.mute import InhibitRuleSpec, MaintenanceSpec, SilenceSpec
 from firebreak.config.review import ReviewSpec
@@ -45,3 +46,4 @@ class Sections(Strict):
     # Without support hours every hour counts as one: levels keep their in-hours urgency.
     support_hours: SupportHoursSpec | None = None
     review: ReviewSpec = Field(default_factory=ReviewSpec)
+    communicate: CommunicateSpec = Field(default_factory=CommunicateSpec)

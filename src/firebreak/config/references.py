@@ -122,7 +122,7 @@ class _Checker:
 
 def find_problems(config: Sections) -> list[Problem]:
     """Every duplicate name and dangling reference in a structurally valid configuration."""
-    return _Checker(config).run() + escalate_problems(config)
+    return _Checker(config).run() + escalate_problems(config) + communicate_problems(config)
 
 
 def escalate_problems(config: Sections) -> list[Problem]:
@@ -165,4 +165,42 @@ def escalate_problems(config: Sections) -> list[Problem]:
     if default is not None and default not in policies:
         problems.append(Problem(("notifications", "default_policy"),
                                 f"escalation policy {default!r} is not defined"))
+    return problems
+
+
+def communicate_problems(config: Sections) -> list[Problem]:
+    """Severities, components and maintenance windows the communicate section names that do not exist."""
+    scale = config.severity_scale
+    section = config.communicate
+    problems = _duplicates("stakeholders", [s.name for s in section.stakeholders], "name")
+
+    def severity(loc: Location, word: str) -> None:
+        if scale.canonical(word) is None:
+            problems.append(Problem(loc, f"severity {word!r} is not a level or alias of scale {scale.name!r} "
+                                         f"({', '.join(scale.names)})"))
+
+    for index, stakeholders in enumerate(section.stakeholders):
+        for s_index, word in enumerate(stakeholders.severities):
+            severity(("communicate", "stakeholders", index, "severities", s_index), word)
+    page = section.status_page
+    for word in page.impact:
+        severity(("communicate", "status_page", "impact", word), word)
+    components = {c.name for c in page.components} | {s.component for s in config.services if s.component}
+    grouped: dict[str, str] = {}
+    for g_index, group in enumerate(page.groups):
+        for c_index, name in enumerate(group.components):
+            loc: Location = ("communicate", "status_page", "groups", g_index, "components", c_index)
+            if name not in components:
+                problems.append(Problem(loc, f"component {name!r} is not defined (components: "
+                                             f"{_listing(components)}; a service names one with 'component')"))
+            elif name in grouped:
+                problems.append(Problem(loc, f"component {name!r} is already in group {grouped[name]!r}"))
+            else:
+                grouped[name] = group.name
+    windows = {window.label(index) for index, window in enumerate(config.maintenance)}
+    for m_index, published in enumerate(page.maintenance):
+        if published.window not in windows:
+            problems.append(Problem(("communicate", "status_page", "maintenance", m_index, "window"),
+                                    f"maintenance window {published.window!r} is not defined "
+                                    f"(maintenance: {_listing(windows)})"))
     return problems

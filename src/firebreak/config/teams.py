@@ -21,7 +21,8 @@ class TeamSpec(Strict):
 
     `low_urgency_contacts` are notification URLs (an e-mail address, a chat webhook) told once
     about the team's low-urgency incidents; `tracker` is a webhook (e.g. `json://…`) that gets
-    incidents of urgency `none`, as a ticket would.
+    incidents of urgency `none`, as a ticket would. `chat_targets` (chat webhooks) get the messages
+    about the team's incidents: updates, role, severity and status changes (see `communicate.chat`).
     """
 
     name: Name
@@ -29,6 +30,7 @@ class TeamSpec(Strict):
     escalation_policy: Name | None = None
     members: list[Name] = Field(default_factory=list)
     chat_channel: str | None = None
+    chat_targets: list[NotificationAddress] = Field(default_factory=list)
     low_urgency_contacts: list[NotificationAddress] = Field(default_factory=list)
     tracker: NotificationAddress | None = None
 

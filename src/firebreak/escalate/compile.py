@@ -10,7 +10,13 @@ import icalendar
 
 from firebreak.config.escalate import LayerSpec, ScheduleSpec
 from firebreak.config.models import Config
-from firebreak.escalate.directory import Directory, PolicyRules
+from firebreak.escalate.directory import (
+    CHAT_ALL,
+    CHAT_TEAM_PREFIX,
+    STAKEHOLDERS_PREFIX,
+    Directory,
+    PolicyRules,
+)
 from firebreak.escalate.ical import CalendarSource, parse_calendar
 from firebreak.escalate.layer import Layer, TurnSource
 from firebreak.escalate.override import Override
@@ -59,12 +65,23 @@ def build_directory(config: Config, *, base_dir: Path | None = None, base_url: s
         low_urgency_contacts={team.name: tuple(team.low_urgency_contacts) for team in config.teams
                               if team.low_urgency_contacts},
         trackers={team.name: team.tracker for team in config.teams if team.tracker},
+        addresses=addresses(config), incident_chat=config.communicate.chat.incident_target,
         severity_ranks={level.name: rank for rank, level in enumerate(scale.levels)},
         default_policy=notifications.default_policy, default_wait=notifications.default_wait,
         templates=templates,
         retry=RetryPolicy(notifications.max_attempts, notifications.retry_backoff, notifications.retry_backoff_cap),
         ack_link_ttl=notifications.ack_link_ttl, base_url=base_url, secret=secret,
     )
+
+
+def addresses(config: Config) -> dict[str, tuple[str, ...]]:
+    """Outbox recipients that are configured addresses: stakeholder lists, teams' and every incident's chat."""
+    found = {f"{STAKEHOLDERS_PREFIX}{spec.name}": tuple(spec.contacts) for spec in config.communicate.stakeholders}
+    found.update({f"{CHAT_TEAM_PREFIX}{team.name}": tuple(team.chat_targets) for team in config.teams
+                  if team.chat_targets})
+    if config.communicate.chat.targets:
+        found[CHAT_ALL] = tuple(config.communicate.chat.targets)
+    return found
 
 
 def support_hours(config: Config) -> Restriction | None:

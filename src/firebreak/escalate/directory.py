@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from firebreak.escalate.policy import LevelRule
 from firebreak.escalate.restriction import Restriction
@@ -17,6 +18,10 @@ from firebreak.route.severity import SeverityLevel
 
 TEAM_PREFIX = "team:"  # outbox recipient of a team's low-urgency contacts
 TRACKER_PREFIX = "tracker:"  # outbox recipient of a team's tracker webhook
+STAKEHOLDERS_PREFIX = "stakeholders:"  # outbox recipient of a stakeholder list (communicate)
+CHAT_ALL = "chat:incidents"  # outbox recipient of the chat targets every incident's messages go to
+CHAT_TEAM_PREFIX = "chat:team:"  # outbox recipient of a team's chat targets
+CHAT_INCIDENT_PREFIX = "chat:incident:"  # outbox recipient of an incident's own channel (name after the prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,9 @@ class Directory:
     support_hours: Restriction | None = None
     low_urgency_contacts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # team → addresses
     trackers: Mapping[str, str] = field(default_factory=dict)  # team → tracker webhook
+    # Other outbox recipients that are addresses, not people: chat targets, stakeholder lists (handle → targets).
+    addresses: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    incident_chat: str | None = None  # an address with {channel}: an incident's own chat channel
     severity_ranks: Mapping[str, int] = field(default_factory=dict)  # severity → 0 for the most severe
     default_policy: str | None = None
     default_wait: timedelta = timedelta(minutes=5)
@@ -70,7 +78,14 @@ class Directory:
         return decide_urgency(self.severity_levels.get(severity or ""), severity, self.support_hours, now)
 
     def recipient(self, handle: str) -> Person | None:
-        """The person an outbox row is for: a user, a team's low-urgency contacts, or a team's tracker."""
+        """The person an outbox row is for: a user, a team's low-urgency contacts, a team's tracker, or
+        another configured address (a chat target, a stakeholder list)."""
+        if handle in self.addresses:
+            return Person(handle, handle, None, tuple(Contact(target) for target in self.addresses[handle]))
+        if handle.startswith(CHAT_INCIDENT_PREFIX):
+            channel = quote(handle[len(CHAT_INCIDENT_PREFIX):].lstrip("#"), safe="-_.")
+            target = self.incident_chat.replace("{channel}", channel) if self.incident_chat else None
+            return Person(handle, f"channel {channel}", None, (Contact(target),) if target else ())
         if handle.startswith(TEAM_PREFIX):
             team = handle[len(TEAM_PREFIX):]
             targets = self.low_urgency_contacts.get(team, ())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +16,7 @@ from firebreak.config.runtime import ConfigHolder
 from firebreak.escalate.compile import build_directory, reachability_warnings
 from firebreak.escalate.directory import Directory
 from firebreak.escalate.handlers import EscalateHandlers
-from firebreak.escalate.worker import Worker, WorkerOptions
+from firebreak.escalate.worker import Timer, Worker, WorkerOptions
 from firebreak.kernel.clock import Clock
 from firebreak.kernel.errors import ConfigError
 from firebreak.kernel.files import write_private
@@ -86,15 +87,17 @@ class Escalator:
         for warning in self.warnings:
             LOG.warning("configuration: %s", warning)
 
-    def worker(self, options: WorkerOptions | None = None) -> Worker:
-        return Worker(self._session_factory, self.directory, self._clock, options=options or WorkerOptions())
+    def worker(self, options: WorkerOptions | None = None, *, timers: Sequence[Timer] = ()) -> Worker:
+        """A worker for escalation turns and deliveries, acting on `timers` too (the runtime's update cadences)."""
+        return Worker(self._session_factory, self.directory, self._clock, options=options or WorkerOptions(),
+                      timers=timers)
 
-    def start_worker(self, options: WorkerOptions | None = None) -> None:
+    def start_worker(self, options: WorkerOptions | None = None, *, timers: Sequence[Timer] = ()) -> None:
         """Run the worker loop in a background thread with its own sessions (used by `serve`)."""
         if self._thread is not None:
             return
         self._stop.clear()
-        worker = self.worker(options)
+        worker = self.worker(options, timers=timers)
         self._thread = threading.Thread(target=worker.run, args=(self._stop,), name="firebreak-worker",
                                         daemon=True)
         self._thread.start()

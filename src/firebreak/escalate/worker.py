@@ -1,8 +1,9 @@
-"""Escalate: the worker — the edge that owns each transaction for due turns, deliveries and audits.
+"""Escalate: the worker — the edge that owns each transaction for due turns, timers, deliveries and audits.
 
 One tick: claim due escalations (SKIP LOCKED), execute one turn each and commit the outbox rows
-they produce; then claim due notifications, hand them to channels outside any transaction and
-record each result. Several workers (or `serve` replicas) can share one PostgreSQL database.
+they produce; act on the other timers it was given (update cadences) the same way; then claim due
+notifications, hand them to channels outside any transaction and record each result. Several
+workers (or `serve` replicas) can share one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from firebreak.db.models.core import IncidentRecord
+from firebreak.db import due
 from firebreak.db.models.escalate import EscalationRecord
 from firebreak.db.session import transaction
 from firebreak.escalate import auditor, engine, override_store
@@ -57,9 +58,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+class Timer(Protocol):
+    """Another kind of timer row the worker acts on each tick (an update cadence …), in its own transactions."""
+
+    def run_due(self) -> int:
+        """Act on the due rows; returns how many notifications that queued."""
+        ...
+
+
 @dataclass
 class Worker:
-    """Runs escalation turns and deliveries against one database; safe to run several at once."""
+    """Runs escalation turns, other timers and deliveries against one database; safe to run several at once."""
 
     session_factory: sessionmaker[Session]
     directory: Callable[[], Directory]
@@ -67,44 +76,32 @@ class Worker:
     channels: Sequence[Channel] = field(default_factory=default_channels)
     options: WorkerOptions = field(default_factory=WorkerOptions)
     name: str = field(default_factory=worker_name)
+    timers: Sequence[Timer] = ()
 
     def run_turns(self) -> list[engine.TurnOutcome]:
         """Execute every due turn (up to one batch) in one transaction; isolate a failing row."""
-        try:
-            with transaction(self.session_factory) as session:
-                return self._turns(session, None)
-        except Exception:
-            LOG.exception("escalation batch failed; retrying its rows one by one")
-        outcomes: list[engine.TurnOutcome] = []
-        with transaction(self.session_factory) as session:
-            ids = list(session.scalars(self._due_query(self.clock.now()).with_only_columns(EscalationRecord.id)))
-        for escalation_id in ids:
-            try:
-                with transaction(self.session_factory) as session:
-                    outcomes.extend(self._turns(session, escalation_id))
-            except Exception:
-                LOG.exception("escalation %s failed; trying again in a minute", escalation_id)
-                self._postpone(escalation_id)
-        return outcomes
+        return due.run_isolated(self.session_factory, batch=self._turns, due_ids=self._due_ids,
+                                postpone=self._postpone, what="escalation", log=LOG)
 
     def _due_query(self, now: datetime):  # type: ignore[no-untyped-def]
         return (select(EscalationRecord)
                 .where(EscalationRecord.status.in_(engine.LIVE), EscalationRecord.next_due_at <= now)
                 .order_by(EscalationRecord.next_due_at).limit(self.options.batch))
 
+    def _due_ids(self, session: Session) -> list[int]:
+        return list(session.scalars(self._due_query(self.clock.now()).with_only_columns(EscalationRecord.id)))
+
     def _turns(self, session: Session, only: int | None) -> list[engine.TurnOutcome]:
         now = self.clock.now()
         query = self._due_query(now)
         if only is not None:
             query = query.where(EscalationRecord.id == only)
-        rows = list(session.scalars(query.with_for_update(skip_locked=True)))
+        rows = due.claim(session, query)
         if not rows:
             return []
         # Incidents being changed right now (e.g. acknowledged) are skipped, never waited for:
         # acknowledgement locks incident then escalation, the reverse of this order.
-        incidents = {incident.id: incident for incident in session.scalars(
-            select(IncidentRecord).where(IncidentRecord.id.in_([row.incident_id for row in rows]))
-            .order_by(IncidentRecord.id).with_for_update(skip_locked=True))}
+        incidents = due.lock_incidents(session, [row.incident_id for row in rows])
         directory = self.directory()
         overrides = override_store.active_by_schedule(session, since=min(row.next_due_at or now for row in rows))
         outcomes = []
@@ -117,12 +114,15 @@ class Worker:
         session.flush()
         return outcomes
 
-    def _postpone(self, escalation_id: int) -> None:
-        with transaction(self.session_factory) as session:
-            row = session.get(EscalationRecord, escalation_id, with_for_update=True)
-            if row is not None and row.status in engine.LIVE:
-                row.next_due_at = self.clock.now() + timedelta(minutes=1)
-                row.token += 1
+    def _postpone(self, session: Session, escalation_id: int) -> None:
+        row = session.get(EscalationRecord, escalation_id, with_for_update=True)
+        if row is not None and row.status in engine.LIVE:
+            row.next_due_at = self.clock.now() + timedelta(minutes=1)
+            row.token += 1
+
+    def run_timers(self) -> int:
+        """Act on every other kind of due timer row (update cadences …); returns notifications queued."""
+        return sum(timer.run_due() for timer in self.timers)
 
     def deliver(self, pool: ThreadPoolExecutor | None = None) -> list[outbox.Finish]:
         """Claim due notifications, send them concurrently, then record every result."""
@@ -208,12 +208,13 @@ class Worker:
         try:
             while not stop.is_set():
                 outcomes = self._guarded(self.run_turns, [])
-                if any(outcome.notifications for outcome in outcomes):
+                timed = self._guarded(lambda: [self.run_timers()], [0])[0]
+                if timed or any(outcome.notifications for outcome in outcomes):
                     wake.set()
                 if time.monotonic() >= next_audit:
                     self._guarded(self.audit, [])
                     next_audit = time.monotonic() + self.options.audit_every
-                if not outcomes:
+                if not outcomes and not timed:
                     stop.wait(self.options.poll)
         finally:
             wake.set()

@@ -1,7 +1,9 @@
-"""Respond flow: status and severity changes (acknowledge, transition, resolve), each publishing its event."""
+"""Respond flow: status, severity and role changes (acknowledge, transition, resolve, assign), each publishing
+its event."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import IncidentRecord
 from firebreak.incident import service
-from firebreak.incident.events import SeverityChanged, StatusChanged, Subscribers
+from firebreak.incident.events import RoleChanged, SeverityChanged, StatusChanged, Subscribers
 from firebreak.incident.lifecycle import Transition
 
 
@@ -39,4 +41,17 @@ def change_severity(session: Session, *, incident: IncidentRecord, severity: str
                                 reason=reason, cause=cause):
         return False
     subscribers.publish(session, SeverityChanged(incident=incident, previous=previous, actor=actor, now=now))
+    return True
+
+
+def assign_role(session: Session, *, incident: IncidentRecord, role: str, assignee: str | None,
+                known: Mapping[str, str], actor: str, now: datetime, subscribers: Subscribers) -> bool:
+    """Give (or clear) a role and publish RoleChanged (chat hears of it); False when nothing changed."""
+    changed = service.assign_role(session, incident=incident, role=role, assignee=assignee, known=known,
+                                  actor=actor, now=now)
+    if changed is None:
+        return False
+    previous, holder = changed
+    subscribers.publish(session, RoleChanged(incident=incident, role=role, previous=previous, assignee=holder,
+                                             actor=actor, now=now))
     return True

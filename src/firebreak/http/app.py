@@ -22,6 +22,7 @@ from firebreak.http.routes import (
     route,
     runbooks,
     tokens,
+    updates,
 )
 from firebreak.http.security import install_security
 from firebreak.runtime import Runtime
@@ -35,7 +36,7 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
         if background:
             runtime.batcher.start()
             if runtime.settings.run_worker:
-                runtime.escalator.start_worker()
+                runtime.start_worker()
         try:
             yield
         finally:
@@ -54,6 +55,7 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ingest.router)
     app.include_router(incidents.router)
+    app.include_router(updates.router)
     app.include_router(escalate.router)
     app.include_router(route.router)
     app.include_router(runbooks.router)

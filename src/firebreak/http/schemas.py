@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from firebreak.db.models.communicate import UpdateCadenceRecord
 from firebreak.db.models.core import AlertRecord, IncidentRecord, TimelineEntryRecord
 from firebreak.db.models.escalate import EscalationRecord
 
@@ -73,6 +74,24 @@ class EscalationSummary(BaseModel):
                    next_due_at=row.next_due_at)
 
 
+class UpdatesSummary(BaseModel):
+    """When the incident's next status update is due: active (reminders while overdue), paused (its severity
+    has no cadence) or stopped (the incident is over)."""
+
+    status: str
+    cadence_seconds: int | None
+    next_update_due_at: datetime | None
+    overdue: bool
+    reminders_sent: int
+    last_update_at: datetime | None
+
+    @classmethod
+    def of(cls, row: UpdateCadenceRecord, now: datetime) -> UpdatesSummary:
+        return cls(status=row.status, cadence_seconds=row.every_seconds, next_update_due_at=row.due_at,
+                   overdue=row.status == "active" and row.due_at is not None and row.due_at <= now,
+                   reminders_sent=row.reminders, last_update_at=row.last_update_at)
+
+
 class IncidentSummary(BaseModel):
     """An incident as a list shows it: every field of the detail view but the alerts, with the same values."""
 
@@ -97,6 +116,8 @@ class IncidentSummary(BaseModel):
     roles: dict[str, str] = Field(default_factory=dict)
     runbook: RunbookRef | None = None
     escalation: EscalationSummary | None = None
+    updates: UpdatesSummary | None = None
+    chat_channel: str | None = None
 
 
 class IncidentOut(IncidentSummary):
@@ -106,7 +127,8 @@ class IncidentOut(IncidentSummary):
 
 
 def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[str, str],
-                     runbook: dict[str, Any] | None, escalation: EscalationRecord | None = None) -> IncidentSummary:
+                     runbook: dict[str, Any] | None, escalation: EscalationRecord | None = None,
+                     updates: UpdatesSummary | None = None, chat_channel: str | None = None) -> IncidentSummary:
     """Build the API view of an incident without its alerts."""
     return IncidentSummary(
         id=record.id, title=record.title, status=record.status, severity=record.severity,
@@ -118,6 +140,7 @@ def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[
         alerts_resolved_at=record.alerts_resolved_at, allowed_transitions=allowed,
         roles=dict(roles), runbook=RunbookRef(**runbook) if runbook else None,
         escalation=EscalationSummary.of(escalation) if escalation is not None else None,
+        updates=updates, chat_channel=chat_channel,
     )
 
 

@@ -1,4 +1,4 @@
-"""Incident events: what later stages (escalate and runbook today) react to, and who listens.
+"""Incident events: what later stages (escalate, runbook, communicate) react to, and who listens.
 
 Flows publish an event by name inside the caller's transaction once the incident change is made;
 every handler subscribed to that event type runs in that same transaction, in subscription order.
@@ -54,9 +54,21 @@ class StatusChanged:
         return self.move.target in ("resolved", "closed")
 
 
-IncidentEvent = IncidentOpened | SeverityChanged | StatusChanged
-EVENT_TYPES: tuple[type[Any], ...] = (IncidentOpened, SeverityChanged, StatusChanged)
-E = TypeVar("E", IncidentOpened, SeverityChanged, StatusChanged)
+@dataclass(frozen=True, slots=True)
+class RoleChanged:
+    """Someone took a role on the incident (`assignee`), or it was cleared (None); `previous` held it before."""
+
+    incident: IncidentRecord
+    role: str
+    previous: str | None
+    assignee: str | None
+    actor: str
+    now: datetime
+
+
+IncidentEvent = IncidentOpened | SeverityChanged | StatusChanged | RoleChanged
+EVENT_TYPES: tuple[type[Any], ...] = (IncidentOpened, SeverityChanged, StatusChanged, RoleChanged)
+E = TypeVar("E", IncidentOpened, SeverityChanged, StatusChanged, RoleChanged)
 
 
 @dataclass

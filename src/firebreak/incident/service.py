@@ -140,10 +140,11 @@ def roles_of(session: Session, *, incident_ids: Sequence[int]) -> dict[int, dict
 
 
 def assign_role(session: Session, *, incident: IncidentRecord, role: str, assignee: str | None,
-                known: Mapping[str, str], actor: str, now: datetime) -> None:
+                known: Mapping[str, str], actor: str, now: datetime) -> tuple[str | None, str | None] | None:
     """Give a role to a known person or an `external:` name (or clear it with None); on the timeline.
 
-    `known` maps lower-cased names to the name stored (`Runtime.assignees` builds it).
+    `known` maps lower-cased names to the name stored (`Runtime.assignees` builds it). Returns
+    (previous holder, new holder), or None when nothing changed.
     """
     if role not in ROLES:
         raise InvalidInput(f"unknown role {role!r}; roles are {', '.join(ROLES)}", field="role")
@@ -152,7 +153,7 @@ def assign_role(session: Session, *, incident: IncidentRecord, role: str, assign
         IncidentRoleRecord.incident_id == incident.id, IncidentRoleRecord.role == role)).one_or_none()
     previous = row.assignee if row else None
     if previous == assignee:
-        return
+        return None
     if assignee is None:
         if row is not None:
             session.delete(row)
@@ -164,6 +165,7 @@ def assign_role(session: Session, *, incident: IncidentRecord, role: str, assign
     incident.updated_at = now
     timeline.append(session, incident_id=incident.id, kind="incident.role", actor=actor,
                     data={"role": role, "from": previous, "to": assignee}, at=now, incident=incident)
+    return previous, assignee
 
 
 def add_note(session: Session, *, incident: IncidentRecord, text: str, actor: str, now: datetime) -> None:

@@ -28,6 +28,9 @@ from firebreak.notify.render import Rendered
 ACTOR = "firebreak:notify"
 OPEN_STATES = ("pending", "sending")
 SILENCE_EXPIRY = "silence_expiry"
+# What asks people to respond: acknowledging or resolving an incident cancels these (never its chat posts,
+# status-update reminders or mail to subscribers, which their own stage stops).
+PAGING_KINDS = ("page", "repage", "low_urgency", "tracker")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +43,19 @@ class Draft:
     rendered: Rendered
 
 
-def enqueue(session: Session, *, incident_id: int, escalation_id: int | None, turn_seq: int, kind: str,
-            level: int, user: str, drafts: Sequence[Draft], due: datetime, now: datetime) -> list[OutboxRecord]:
-    """Write one outbox row per contact method, each due `after` its method's delay."""
+def enqueue(session: Session, *, incident_id: int | None, escalation_id: int | None, turn_seq: int, kind: str,
+            level: int, user: str, drafts: Sequence[Draft], due: datetime, now: datetime,
+            cadence_id: int | None = None, update_id: int | None = None) -> list[OutboxRecord]:
+    """Write one outbox row per contact method, each due `after` its method's delay.
+
+    A row belongs to the escalation turn, the update cadence or the status update that caused it.
+    """
     rows = []
     for draft in drafts:
         at = due + draft.contact.after
         row = OutboxRecord(
-            incident_id=incident_id, escalation_id=escalation_id, turn_seq=turn_seq, kind=kind, level=level,
+            incident_id=incident_id, escalation_id=escalation_id, cadence_id=cadence_id, update_id=update_id,
+            turn_seq=turn_seq, kind=kind, level=level,
             user_handle=user, contact_index=draft.contact_index, channel=family_of(draft.contact.target),
             target=draft.target_display, title=draft.rendered.title, body=draft.rendered.body,
             status="pending", due_at=at, next_attempt_at=at, attempts=0, token=1, fallback=False,
@@ -79,11 +87,14 @@ def enqueue_silence_warning(session: Session, *, silence_id: str, user: str, dra
     return rows
 
 
-def cancel_pending(session: Session, *, incident_id: int, now: datetime, reason: str) -> int:
-    """Cancel notifications of an incident not yet handed to a channel; returns how many."""
+def cancel_pending(session: Session, *, incident_id: int | None = None, cadence_id: int | None = None,
+                   now: datetime, reason: str) -> int:
+    """Cancel pages of an incident (or the reminders of a cadence) not yet handed to a channel; how many."""
+    about = (OutboxRecord.cadence_id == cadence_id if cadence_id is not None
+             else and_(OutboxRecord.incident_id == incident_id, OutboxRecord.kind.in_(PAGING_KINDS)))
     result = session.execute(
         update(OutboxRecord)
-        .where(OutboxRecord.incident_id == incident_id, OutboxRecord.status == "pending")
+        .where(about, OutboxRecord.status == "pending")
         .values(status="cancelled", finished_at=now, last_error=reason, token=OutboxRecord.token + 1)
         .execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -220,6 +231,8 @@ def _siblings(row: OutboxRecord) -> Select[tuple[OutboxRecord]]:
     return select(OutboxRecord).where(OutboxRecord.incident_id.is_not_distinct_from(row.incident_id),
                                       OutboxRecord.silence_id.is_not_distinct_from(row.silence_id),
                                       OutboxRecord.escalation_id.is_not_distinct_from(row.escalation_id),
+                                      OutboxRecord.cadence_id.is_not_distinct_from(row.cadence_id),
+                                      OutboxRecord.update_id.is_not_distinct_from(row.update_id),
                                       OutboxRecord.turn_seq == row.turn_seq,
                                       OutboxRecord.user_handle == row.user_handle,
                                       OutboxRecord.id != row.id)

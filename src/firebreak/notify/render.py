@@ -50,18 +50,20 @@ class Rendered:
 
 
 class TemplateSet:
-    """Compiled title/body templates per channel family, falling back to `default`.
+    """Compiled title/body templates per channel family (or per any other key, from `builtin`),
+    falling back to `default`.
 
     The environment is sandboxed and immutable, so a template from the configuration file can
     read the page's values but cannot call into Python or change anything.
     """
 
-    def __init__(self, overrides: Mapping[str, tuple[str | None, str | None]] | None = None) -> None:
+    def __init__(self, overrides: Mapping[str, tuple[str | None, str | None]] | None = None, *,
+                 builtin: Mapping[str, tuple[str, str]] = BUILTIN) -> None:
         self._env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                                   keep_trailing_newline=False)
-        merged: dict[str, tuple[str, str]] = dict(BUILTIN)
+        merged: dict[str, tuple[str, str]] = dict(builtin)
         for channel, (title, body) in (overrides or {}).items():
-            base_title, base_body = merged.get(channel, merged["default"])
+            base_title, base_body = merged.get(channel) or merged.get("default") or ("", "")
             merged[channel] = (title or base_title, body or base_body)
         self._compiled = {}
         for channel, (title, body) in merged.items():

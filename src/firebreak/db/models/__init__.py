@@ -2,4 +2,4 @@
 
 import firebreak.db.models.execution
 import firebreak.db.models.runbook  # noqa: F401
-from firebreak.db.models import changes, core, escalate, review, route, security  # noqa: F401
+from firebreak.db.models import changes, communicate, core, escalate, review, route, security  # noqa: F401

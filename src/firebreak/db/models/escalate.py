@@ -46,7 +46,8 @@ class EscalationRecord(Base):
 class OutboxRecord(Base):
     """One notification to one contact method of one person, written with the turn that caused it.
 
-    It is about an incident (a page and its kin) or a silence (the warning that it ends soon).
+    It is about an incident (a page and its kin, a status-update reminder, a chat post) or a silence
+    (the warning that it ends soon), or it carries a public status update to a subscriber.
     """
 
     __tablename__ = "notification_outbox"
@@ -55,8 +56,12 @@ class OutboxRecord(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     silence_id: Mapped[str | None] = mapped_column(ForeignKey("silences.id"))
     escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    # A reminder's update cadence, or the status update a chat post, stakeholder or subscriber mail carries.
+    cadence_id: Mapped[int | None] = mapped_column(ForeignKey("update_cadences.id"))
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("status_updates.id"))
     turn_seq: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(16))  # page, repage, low_urgency, tracker, silence_expiry
+    # page, repage, low_urgency, tracker, silence_expiry; reminder, brief, chat, stakeholder, subscriber
+    kind: Mapped[str] = mapped_column(String(16))
     level: Mapped[int] = mapped_column(Integer)
     user_handle: Mapped[str] = mapped_column(String(255))
     contact_index: Mapped[int] = mapped_column(Integer)
@@ -80,6 +85,9 @@ class OutboxRecord(Base):
                          name="uq_notification_outbox_turn_contact"),
         # One warning per contact method of a silence's author, ever.
         UniqueConstraint("silence_id", "contact_index", name="uq_notification_outbox_silence_id"),
+        # One reminder (or summary) per cadence action per contact method, however many workers run.
+        UniqueConstraint("cadence_id", "turn_seq", "user_handle", "contact_index",
+                         name="uq_notification_outbox_cadence_contact"),
         Index("ix_notification_outbox_status_next", "status", "next_attempt_at"),
     )
     __mapper_args__ = {"version_id_col": token, "version_id_generator": False}  # noqa: RUF012

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from firebreak.flows.respond import acknowledge, change_status
+from firebreak.flows.respond import assign_role as assign_incident_role
 from firebreak.flows.respond import change_severity as change_incident_severity
 from firebreak.http.deps import DB, Responder, RuntimeDep, Viewer
 from firebreak.http.incident_views import detail, summaries
@@ -78,8 +79,8 @@ def change_severity(incident_id: IncidentId, body: SeverityIn, db: DB, runtime: 
 def assign_role(incident_id: IncidentId, body: RoleIn, db: DB, runtime: RuntimeDep,
                 caller: Responder) -> IncidentOut:
     incident = service.get(db, incident_id=incident_id, lock=True)
-    service.assign_role(db, incident=incident, role=body.role, assignee=body.assignee,
-                        known=runtime.assignees(db), actor=caller.name, now=runtime.clock.now())
+    assign_incident_role(db, incident=incident, role=body.role, assignee=body.assignee, known=runtime.assignees(db),
+                         actor=caller.name, now=runtime.clock.now(), subscribers=runtime.subscribers)
     return detail(db, runtime, incident)
 
 
