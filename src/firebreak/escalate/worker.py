@@ -47,6 +47,7 @@ class WorkerOptions:
     lease: timedelta = timedelta(minutes=2)  # how long a claimed notification stays with its sender
     send_threads: int = 4
     audit_every: float = 30.0
+    timers_every: float = 1.0  # seconds between looks at the other timers (update cadences run on minutes)
     late_after: timedelta = timedelta(seconds=30)
 
 
@@ -204,11 +205,14 @@ class Worker:
         recording.start()
         LOG.info("worker.started", extra={"worker": self.name, "send_threads": self.options.send_threads,
                                           "batch": self.options.batch, "poll_seconds": self.options.poll})
-        next_audit = time.monotonic()
+        next_audit = next_timers = time.monotonic()
         try:
             while not stop.is_set():
                 outcomes = self._guarded(self.run_turns, [])
-                timed = self._guarded(lambda: [self.run_timers()], [0])[0]
+                timed = 0
+                if self.timers and time.monotonic() >= next_timers:
+                    timed = self._guarded(lambda: [self.run_timers()], [0])[0]
+                    next_timers = time.monotonic() + self.options.timers_every
                 if timed or any(outcome.notifications for outcome in outcomes):
                     wake.set()
                 if time.monotonic() >= next_audit:
