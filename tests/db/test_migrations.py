@@ -11,7 +11,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.pool import NullPool
 
 import firebreak.db.models  # noqa: F401  (completes the metadata)
 from firebreak.db.base import Base
@@ -62,3 +63,26 @@ def test_head_matches_the_models_and_downgrades_all_the_way(empty_url: str) -> N
     assert tables(empty_url) == set()
     upgrade(empty_url)
     assert differences(empty_url) == []
+
+
+def test_declare_and_merge_columns_come_and_go_keeping_incidents(empty_url: str) -> None:
+    upgrade(empty_url, "0014")
+    engine = create_engine(empty_url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO incidents (title, status, group_key, created_at, updated_at, alert_count, firing_count,"
+                " timeline_count, timeline_head) VALUES ('kept', 'triggered', 'g', CURRENT_TIMESTAMP,"
+                " CURRENT_TIMESTAMP, 0, 0, 0, '')"))
+        upgrade(empty_url, "0015")
+        columns = {column["name"] for column in inspect(engine).get_columns("incidents")}
+        assert {"description", "services", "merged_into"} <= columns
+        assert "merged_groups" in inspect(engine).get_table_names()
+        command.downgrade(alembic_config(empty_url), "0014")
+        assert "merged_groups" not in inspect(engine).get_table_names()
+        assert "merged_into" not in {c["name"] for c in inspect(engine).get_columns("incidents")}
+        upgrade(empty_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT title FROM incidents")).scalar_one() == "kept"
+    finally:
+        engine.dispose()

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from firebreak.incident.lifecycle import STATES, TRANSITIONS, allowed_from, plan_transition
+from firebreak.incident.lifecycle import STATES, TRANSITIONS, allowed_from, is_open, plan_merge, plan_transition
 from firebreak.kernel.errors import Conflict, InvalidInput
 
 
@@ -30,3 +30,24 @@ def test_lifecycle_shape() -> None:
         assert (a, b) in TRANSITIONS
     with pytest.raises(InvalidInput):
         plan_transition("triggered", "panicking")
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_merging_closes_any_incident_but_a_closed_one_into_an_open_one(state: str) -> None:
+    if state == "closed":
+        with pytest.raises(Conflict, match="incident 2 is closed"):
+            plan_merge(merged_id=2, merged_status=state, survivor_id=1, survivor_status="triggered")
+    else:
+        move = plan_merge(merged_id=2, merged_status=state, survivor_id=1, survivor_status="investigating")
+        assert (move.source, move.target, move.rule_id) == (state, "closed", "MRG-1")
+    if not is_open(state):
+        with pytest.raises(Conflict, match=f"it is {state}"):
+            plan_merge(merged_id=2, merged_status="triggered", survivor_id=1, survivor_status=state)
+
+
+def test_an_incident_is_never_merged_into_itself() -> None:
+    with pytest.raises(InvalidInput, match="into itself") as info:
+        plan_merge(merged_id=3, merged_status="triggered", survivor_id=3, survivor_status="triggered")
+    assert info.value.field == "into"
+    # The merge rule stays outside the table: a responder cannot close an open incident by a move.
+    assert ("triggered", "closed") not in TRANSITIONS

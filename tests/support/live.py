@@ -12,6 +12,8 @@ import httpx
 import uvicorn
 
 from firebreak.http.app import create_app
+from firebreak.kernel.clock import SystemClock
+from firebreak.kernel.settings import Settings
 from firebreak.runtime import Runtime
 
 
@@ -44,6 +46,17 @@ def live_server(runtime: Runtime) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+
+
+@contextmanager
+def server_on(settings: Settings) -> Iterator[str]:
+    """A real server on its own runtime (system clock) for `settings`; yields the base URL."""
+    runtime = Runtime(settings, clock=SystemClock())
+    try:
+        with live_server(runtime) as url:
+            yield url
+    finally:
+        runtime.close()
 
 
 def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):  # type: ignore[no-untyped-def]

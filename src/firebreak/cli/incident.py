@@ -1,4 +1,5 @@
-"""`firebreak incident`: list, show, ack, resolve, transition, severity, role, note, update, timeline, verify.
+"""`firebreak incident`: list, show, ack, resolve, transition, severity, role, note, update, timeline, verify,
+and a responder's moves: declare, merge.
 
 Each command works against a running server (FIREBREAK_SERVER + FIREBREAK_TOKEN, through
 `incident_api`) or on the database directly (`incident_db`, loaded only then: see `cli/lazy.py`).
@@ -38,6 +39,8 @@ class Incidents(Protocol):
     def post_update(self, incident_id: int, update: dict[str, Any]) -> dict[str, Any]: ...
     def timeline(self, incident_id: int) -> list[dict[str, Any]]: ...
     def verify(self, incident_id: int) -> dict[str, Any]: ...
+    def declare(self, fields: dict[str, Any]) -> dict[str, Any]: ...
+    def merge(self, incident_id: int, fields: dict[str, Any]) -> dict[str, Any]: ...
 
 
 def incidents(as_name: str | None = None) -> Incidents:
@@ -202,6 +205,50 @@ def update_cmd(incident_id: int,
                   + (f"; next update due {due} UTC" if due else ""))
 
 
+def role_pairs(values: list[str]) -> dict[str, str]:
+    """`ROLE=USER` options as a role → holder map."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        role, sep, holder = value.partition("=")
+        if not sep or not role.strip() or not holder.strip():
+            raise typer.BadParameter(f"expected ROLE=USER, got {value!r}", param_hint="--role")
+        pairs[role.strip()] = holder.strip()
+    return pairs
+
+
+@app.command("declare")
+@handle_errors
+def declare_cmd(title: str = typer.Argument(..., help="What is happening, in a line"),
+                severity: str = typer.Option(..., "--severity", help="A level of the severity scale or an alias"),
+                service_name: list[str] = typer.Option(None, "--service",
+                                                       help="A service it touches (repeat; the first is its own)"),
+                description: str = typer.Option(None, "--description", help="What you know so far"),
+                team: str = typer.Option(None, "--team", help="Hand it to this team (default: the service's)"),
+                policy: str = typer.Option(None, "--policy", help="Page through this escalation policy"),
+                role: list[str] = typer.Option(None, "--role", metavar="ROLE=USER",
+                                               help="Give a role at once (repeat), e.g. incident_commander=amara"),
+                as_name: str = AS_NAME) -> None:
+    """Declare an incident by hand (no alert behind it); it pages like one an alert opened."""
+    fields = {"title": title, "severity": severity, "services": service_name or [], "description": description,
+              "team": team, "escalation_policy": policy, "roles": role_pairs(role or [])}
+    with incidents(as_name) as backend:
+        data = backend.declare(fields)
+    console.print(f"declared incident {data['id']}: [{data['severity']}] {data['title']} "
+                  f"(team {data['team'] or '-'}, policy {data['escalation_policy'] or '-'})", markup=False)
+
+
+@app.command("merge")
+@handle_errors
+def merge_cmd(incident_id: int = typer.Argument(..., help="The incident to merge (it is closed)"),
+              into: int = typer.Option(..., "--into", help="The incident that survives"),
+              reason: str = typer.Option(None, "--reason", help="Why (on the timeline)"),
+              as_name: str = AS_NAME) -> None:
+    """Merge an incident into another: its alerts and timeline join the survivor."""
+    with incidents(as_name) as backend:
+        data = backend.merge(incident_id, {"into": into, "reason": reason})
+    console.print(f"incident {incident_id} merged into {data['id']}, which now has {data['alert_count']} alerts")
+
+
 def summary(entry: dict[str, Any]) -> str:
     """What a timeline entry records, in a few words."""
     data = entry.get("data") or {}
@@ -214,6 +261,9 @@ def summary(entry: dict[str, Any]) -> str:
         return text + (f" ({', '.join(extra)})" if extra else "")
     if kind == "incident.role":
         return f"{data.get('role')}: {data.get('from') or '-'} → {data.get('to') or '-'}"
+    if kind == "incident.merged_entry":
+        inner = {"kind": data.get("kind", ""), "data": data.get("data") or {}}
+        return f"#{data.get('incident_id')} {inner['kind']} by {data.get('actor')}: {summary(inner)}"
     shown = sorted((k, v) for k, v in data.items() if v not in (None, "", [], {}))
     return "  ".join(f"{key}={compact(value)}" for key, value in shown)
 

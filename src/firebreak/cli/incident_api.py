@@ -62,3 +62,9 @@ class RemoteIncidents:
 
     def verify(self, incident_id: int) -> dict[str, Any]:
         return check_response(self.client.get(f"/api/v1/incidents/{incident_id}/timeline/verify"))
+
+    def declare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return check_response(self.client.post("/api/v1/incidents", json=fields))
+
+    def merge(self, incident_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        return check_response(self.client.post(f"/api/v1/incidents/{incident_id}/merge", json=fields))

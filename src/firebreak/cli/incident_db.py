@@ -14,6 +14,7 @@ from firebreak.cli.database import change, open_runtime, unit_of_work
 from firebreak.communicate.updates import check_visibility
 from firebreak.flows.respond import acknowledge, assign_role, change_status
 from firebreak.flows.respond import change_severity as change_incident_severity
+from firebreak.http import responder_moves as moves
 from firebreak.http.incident_views import detail, summaries
 from firebreak.http.schemas import TimelineEntryOut
 from firebreak.http.update_schemas import DraftOut, UpdateIn, UpdateOut, request_of
@@ -117,3 +118,17 @@ class LocalIncidents:
             verdict = timeline.verify(session, incident_id=incident_id)
         return {"ok": verdict.ok, "entries": verdict.entries, "problems": list(verdict.problems)}
 
+
+    def declare(self, fields: dict[str, Any]) -> dict[str, Any]:
+        with change(self.runtime, action="incident declare",
+                    target={"title": fields["title"], "severity": fields["severity"]}, as_name=self.as_name) as done:
+            body = moves.read(moves.DeclareIn, fields)
+            incident_id = moves.declare(done.session, self.runtime, body, actor=done.actor).id
+        return self.detail(incident_id)
+
+    def merge(self, incident_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+        with change(self.runtime, action="incident merge",
+                    target={"incident_id": incident_id, "into": fields.get("into")}, as_name=self.as_name) as done:
+            body = moves.read(moves.MergeIn, fields)
+            survivor = moves.merge(done.session, self.runtime, incident_id, body, actor=done.actor).id
+        return self.detail(survivor)

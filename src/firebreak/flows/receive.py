@@ -2,10 +2,10 @@
 
 The order of the receive pipeline is the literal sequence in `receive_one`:
 PagerDuty acknowledge → resolve → dedup repeat → route (route, silence, inhibit; `flows.route`) →
-store → muted or inhibited alerts stop here → attach to the group's open incident, reopen its
-recently resolved one (REO-1) or open a new one → raise the incident's severity to the alert's →
-publish what happened (`incident.events`: IncidentOpened, SeverityChanged, StatusChanged) to the
-stages that react to it, wired in the composition root.
+store → muted or inhibited alerts stop here → attach to the group's open incident (or the one it was
+merged into), reopen its recently resolved one (REO-1) or open a new one → raise the incident's severity
+to the alert's → publish what happened (`incident.events`: IncidentOpened, SeverityChanged, StatusChanged)
+to the stages that react to it, wired in the composition root.
 
 `receive_alerts` runs a batch: each alert through `receive_one` in order, then the batch's new
 alerts are inserted together and each incident they joined gets one timeline entry
@@ -158,7 +158,8 @@ def inhibit_alert(session: Session, alert: Alert, record: AlertRecord, source_fi
 
 
 def find_group_incident(session: Session, key: str, ctx: ReceiveContext) -> IncidentRecord | None:
-    """The open incident of this group key, if any (locked; read once per batch)."""
+    """The open incident of this group key, if any (locked; read once per batch): the group's own, else the
+    one it was merged into."""
     return group_incident(session, ctx.batch, key)
 
 

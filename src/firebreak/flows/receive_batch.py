@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord
-from firebreak.incident import service, timeline
+from firebreak.incident import merge, service, timeline
 from firebreak.ingest.alert import Alert
 
 # Labels shown in a joined-alerts entry: the values that differ between the alerts, this many each.
@@ -62,13 +62,16 @@ def locked_incident(session: Session, batch: Batch, incident_id: int) -> Inciden
 
 
 def group_incident(session: Session, batch: Batch, key: str) -> IncidentRecord | None:
-    """The open incident of a group key (locked), read once per batch and kept while it stays open."""
+    """The open incident of a group key (locked), read once per batch and kept while it stays open: the
+    group's own, else the survivor its incident was merged into."""
     if key in batch.group_incidents:
         cached = batch.group_incidents[key]
-        if cached is None or cached.open_group_key == key:
+        if cached is None or cached.open_group_key is not None:
             return cached
     found = session.scalars(select(IncidentRecord).where(IncidentRecord.open_group_key == key)
                             .with_for_update()).one_or_none()
+    if found is None:
+        found = merge.survivor_of_group(session, key)
     remember_group(batch, key, found)
     return found
 

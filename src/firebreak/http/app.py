@@ -18,6 +18,7 @@ from firebreak.http.routes import (
     health,
     incidents,
     ingest,
+    responders,
     review,
     route,
     runbooks,
@@ -56,6 +57,7 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(ingest.router)
     app.include_router(incidents.router)
     app.include_router(updates.router)
+    app.include_router(responders.router)
     app.include_router(escalate.router)
     app.include_router(route.router)
     app.include_router(runbooks.router)

@@ -118,6 +118,9 @@ class IncidentSummary(BaseModel):
     escalation: EscalationSummary | None = None
     updates: UpdatesSummary | None = None
     chat_channel: str | None = None
+    description: str | None = Field(default=None, description="What the person who declared it said")
+    services: list[str] = Field(default_factory=list, description="Every service it touches; the first is `service`")
+    merged_into: int | None = Field(default=None, description="The incident this one was merged into (it is closed)")
 
 
 class IncidentOut(IncidentSummary):
@@ -141,6 +144,8 @@ def incident_summary(record: IncidentRecord, *, allowed: list[str], roles: dict[
         roles=dict(roles), runbook=RunbookRef(**runbook) if runbook else None,
         escalation=EscalationSummary.of(escalation) if escalation is not None else None,
         updates=updates, chat_channel=chat_channel,
+        description=record.description, merged_into=record.merged_into,
+        services=list(record.services or ([record.service] if record.service else [])),
     )
 
 

@@ -15,16 +15,17 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord
+from firebreak.incident.declaration import Declaration
 from firebreak.incident.lifecycle import Transition
 from firebreak.route.decision import RouteDecision
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentOpened:
-    """A new incident was opened for `alert`, routed as `decision` said."""
+    """A new incident was opened for `alert` (or for a person's declaration), routed as `decision` said."""
 
     incident: IncidentRecord
-    alert: AlertRecord
+    alert: AlertRecord | Declaration
     decision: RouteDecision
     now: datetime
 

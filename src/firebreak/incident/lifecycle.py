@@ -1,4 +1,4 @@
-"""The incident lifecycle as a transition table with named rules (pure)."""
+"""The incident lifecycle as a transition table with named rules, and the rule that closes a merged incident (pure)."""
 
 from __future__ import annotations
 
@@ -77,3 +77,22 @@ def plan_transition(current: str, target: str) -> Transition:
 def is_open(state: str) -> bool:
     """True while the incident still needs people."""
     return state in OPEN_STATES
+
+
+MERGE_RULE = "MRG-1 merged into another incident"
+
+
+def plan_merge(*, merged_id: int, merged_status: str, survivor_id: int, survivor_status: str) -> Transition:
+    """Decide whether incident `merged_id` may be merged into `survivor_id`: the move that closes it.
+
+    Any incident but a closed one may be merged (a resolved one too), into an open incident other
+    than itself; the merged one is closed by rule MRG-1, outside the table of a responder's moves.
+    """
+    if merged_id == survivor_id:
+        raise InvalidInput(f"cannot merge incident {merged_id} into itself", field="into")
+    if not is_open(survivor_status):
+        raise Conflict(f"cannot merge into incident {survivor_id}: it is {survivor_status}; "
+                       "merge into an open incident (or reopen it first)")
+    if merged_status == "closed":
+        raise Conflict(f"incident {merged_id} is closed; a closed incident cannot be merged")
+    return Transition(merged_status, "closed", MERGE_RULE)

@@ -19,7 +19,7 @@ from firebreak.incident.lifecycle import allowed_from
 from firebreak.kernel.errors import Conflict
 from firebreak.review import gather, store
 from firebreak.review.draft import draft_sections
-from firebreak.review.gate import close_refusal
+from firebreak.review.gate import RULE, close_refusal
 from firebreak.review.render import Heading, html_document, markdown_document
 from firebreak.route.severity import ReviewPolicy
 
@@ -58,13 +58,14 @@ class ReviewStage:
         return self.redraft(session, incident=incident, actor=actor, now=now, change=change)
 
     def status_changed(self, session: Session, event: StatusChanged) -> None:
-        """Resolved: draft (or bring up to date) the review. Closed: CLS-1 holds unless the review is done."""
+        """Resolved: draft (or bring up to date) the review. Closed by CLS-1: held unless the review is done."""
         incident = event.incident
         if event.move.target == "resolved":
             session.flush()
             self.redraft(session, incident=incident, actor=ACTOR, now=event.now,
                          change=f"drafted when the incident resolved ({event.move.rule_id})")
-        elif event.move.target == "closed":
+        elif event.move.target == "closed" and event.move.rule_id == RULE:
+            # A merged incident closes by MRG-1 instead: its story goes on in the survivor's review.
             review = store.find(session, incident_id=incident.id)
             refusal = close_refusal(incident_id=incident.id, severity=incident.severity,
                                     review_status=review.status if review else None,

@@ -1,4 +1,4 @@
-"""Core tables: alerts, incidents, roles and the hash-chained timeline."""
+"""Core tables: alerts, incidents, roles, merged groups and the hash-chained timeline."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ class IncidentRecord(Base):
     alerts_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     timeline_count: Mapped[int] = mapped_column(Integer, default=0)
     timeline_head: Mapped[str] = mapped_column(String(64), default="")
+    # What the person who declared it said, and every service it touches (the first is `service`).
+    description: Mapped[str | None] = mapped_column(Text)
+    services: Mapped[list[str] | None] = mapped_column(JSON)
+    # The incident this one was merged into (it is closed then, and its alerts are there).
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
 
     # A new alert looks up its group's incident resolved within `reopen_within` (rule REO-1).
     __table_args__ = (Index("ix_incidents_group_key_resolved_at", "group_key", "resolved_at"),)
@@ -99,6 +104,18 @@ class IncidentRoleRecord(Base):
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("incident_id", "role", name="uq_incident_roles_incident_role"),)
+
+
+class MergedGroupRecord(Base):
+    """A merged incident's group: its later alerts join `incident_id` (the survivor) while that is open."""
+
+    __tablename__ = "merged_groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    group_key: Mapped[str] = mapped_column(String(1024), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    merged_incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TimelineEntryRecord(Base):
