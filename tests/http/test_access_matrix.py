@@ -37,12 +37,12 @@ POLICY: list[tuple[str, str, set[str]]] = [
     ("POST", r"^/api/v1/alerts", {"ingest"}),
     ("WRITE", r"approv", {"responder", "admin"}),
 ]
-# Writes a viewer may make: ending their own session, and dry runs that change nothing.
-VIEWER_WRITES = {("POST", "/api/v1/auth/logout"), ("POST", "/api/v1/route/test")}
+# Writes a viewer may make: ending their own session (API or console), and dry runs that change nothing.
+VIEWER_WRITES = {("POST", "/api/v1/auth/logout"), ("POST", "/logout"), ("POST", "/api/v1/route/test")}
 # Writes without a token or session, each carrying its own credential: the password, the routing
 # key in the body, the signed acknowledgement link in the path.
-PUBLIC_WRITES = {("POST", "/api/v1/auth/login"), ("POST", "/v2/enqueue"), ("POST", "/v2/change/enqueue"),
-                 ("POST", "/ack/{token}")}
+PUBLIC_WRITES = {("POST", "/api/v1/auth/login"), ("POST", "/login"), ("POST", "/v2/enqueue"),
+                 ("POST", "/v2/change/enqueue"), ("POST", "/ack/{token}")}
 RUN_STEPS = re.compile(r"/steps?/[^/]+/(run|execute|approve)|/runs?$|/execute$")
 
 

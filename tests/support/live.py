@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from firebreak.http.app import create_app
 from firebreak.kernel.clock import SystemClock
@@ -24,10 +25,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(runtime: Runtime) -> Iterator[str]:
-    """Serve `runtime` over real HTTP; yields the base URL."""
-    port = free_port()
-    config = uvicorn.Config(create_app(runtime), host="127.0.0.1", port=port, log_level="warning")
+def live_server(runtime: Runtime, *, port: int | None = None, app: FastAPI | None = None) -> Iterator[str]:
+    """Serve `runtime` (or an `app` made for it) over real HTTP on `port`, or a free one; yields the base URL."""
+    port = port or free_port()
+    config = uvicorn.Config(app or create_app(runtime), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

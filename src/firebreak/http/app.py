@@ -1,4 +1,4 @@
-"""The FastAPI application: routers, error handlers, lifespan of background work."""
+"""The FastAPI application: API routers, console pages and static files, error handlers, background work."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from firebreak import __version__
 from firebreak.http import problems
+from firebreak.http.console import incident_list, signin
 from firebreak.http.responses import RedactedJSONResponse
 from firebreak.http.routes import audit as audit_routes
 from firebreak.http.routes import (
@@ -63,4 +65,8 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(runbooks.router)
     app.include_router(execution.router)
     app.include_router(review.router)
+    # The console: pages at /, /login, /incidents …, its static files (htmx, CSS, the docs viewers).
+    app.include_router(signin.router)
+    app.include_router(incident_list.router)
+    app.mount("/static", StaticFiles(packages=[("firebreak.http", "static")]), name="static")
     return app

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
 from firebreak.http.access_log import AccessLogMiddleware
 from firebreak.http.audit import AuditMiddleware
+from firebreak.http.console.pages import render
 from firebreak.http.deps import SESSION_COOKIE, endpoints, require_viewer
 from firebreak.http.headers import SecurityHeadersMiddleware
 from firebreak.http.input_guard import InputGuardMiddleware
@@ -116,7 +116,11 @@ def install_openapi(app: FastAPI) -> None:
 
 
 def guard_docs(app: FastAPI) -> None:
-    """The OpenAPI document and its viewers need a token or a console session like the rest."""
+    """The OpenAPI document and its viewers need a token or a console session like the rest.
+
+    The viewers are Swagger UI and ReDoc from the vendored files under `/static/`: they work offline and
+    under the same CSP as every page (their scripts are files of this site, none inline).
+    """
     builtin = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url} - {None}
     app.router.routes[:] = [r for r in app.router.routes
                             if isinstance(r, APIRoute) or not (isinstance(r, Route) and r.path in builtin)]
@@ -126,11 +130,11 @@ def guard_docs(app: FastAPI) -> None:
     def openapi_document() -> JSONResponse:
         return JSONResponse(app.openapi())
 
-    def swagger() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url=openapi_url, title=f"{app.title} API")
+    def swagger(request: Request) -> HTMLResponse:
+        return render(request, "docs/swagger.html", openapi_url=openapi_url, title=f"{app.title} API")
 
-    def redoc() -> HTMLResponse:
-        return get_redoc_html(openapi_url=openapi_url, title=f"{app.title} API")
+    def redoc(request: Request) -> HTMLResponse:
+        return render(request, "docs/redoc.html", openapi_url=openapi_url, title=f"{app.title} API")
 
     app.add_api_route(openapi_url, openapi_document, include_in_schema=False, dependencies=viewer)
     if app.docs_url:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from firebreak.db.models.core import AlertRecord, IncidentRecord, IncidentRoleRecord
@@ -40,27 +40,53 @@ def get(session: Session, *, incident_id: int, lock: bool = False) -> IncidentRe
 
 def list_incidents(session: Session, *, status: list[str] | None = None,
                    severity: list[str] | None = None, service: list[str] | None = None,
+                   team: list[str] | None = None, holder: str | None = None,
                    limit: int = 50, offset: int = 0) -> IncidentPage:
-    """Incidents newest first, filtered by status (or `open`), severity and service."""
-    query = select(IncidentRecord)
+    """Incidents newest first, filtered by status (or `open`), severity, service, team and role holder."""
+    query = filtered(select(IncidentRecord), severity=severity, service=service, team=team, holder=holder)
     if status:
-        wanted: set[str] = set()
-        for value in status:
-            if value == "open":
-                wanted.update(s for s in STATES if is_open(s))
-            elif value in STATES:
-                wanted.add(value)
-            else:
-                raise InvalidInput(f"unknown status {value!r}; use one of open, {', '.join(STATES)}",
-                                   field="status")
-        query = query.where(IncidentRecord.status.in_(sorted(wanted)))
+        query = query.where(IncidentRecord.status.in_(states_named(status)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(session.scalars(query.order_by(IncidentRecord.id.desc()).limit(limit).offset(offset)))
+    return IncidentPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def count_by_status(session: Session, *, severity: list[str] | None = None, service: list[str] | None = None,
+                    team: list[str] | None = None, holder: str | None = None) -> dict[str, int]:
+    """How many incidents are in each lifecycle state (every state present, zero when none), same filters."""
+    query = filtered(select(IncidentRecord.status, func.count()), severity=severity, service=service, team=team,
+                     holder=holder).group_by(IncidentRecord.status)
+    counted = {state: 0 for state in STATES}
+    counted.update({status: count for status, count in session.execute(query)})
+    return counted
+
+
+def states_named(values: Sequence[str]) -> list[str]:
+    """The lifecycle states a status filter names (`open` is every open state); InvalidInput for others."""
+    wanted: set[str] = set()
+    for value in values:
+        if value == "open":
+            wanted.update(s for s in STATES if is_open(s))
+        elif value in STATES:
+            wanted.add(value)
+        else:
+            raise InvalidInput(f"unknown status {value!r}; use one of open, {', '.join(STATES)}", field="status")
+    return sorted(wanted)
+
+
+def filtered(query: Select[Any], *, severity: list[str] | None, service: list[str] | None,
+             team: list[str] | None, holder: str | None) -> Select[Any]:
+    """`query` narrowed to incidents of these severities, services and teams, with a role held by `holder`."""
     if severity:
         query = query.where(IncidentRecord.severity.in_(severity))
     if service:
         query = query.where(IncidentRecord.service.in_(service))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(session.scalars(query.order_by(IncidentRecord.id.desc()).limit(limit).offset(offset)))
-    return IncidentPage(items=items, total=total, limit=limit, offset=offset)
+    if team:
+        query = query.where(IncidentRecord.team.in_(team))
+    if holder:
+        query = query.where(IncidentRecord.id.in_(
+            select(IncidentRoleRecord.incident_id).where(IncidentRoleRecord.assignee == holder)))
+    return query
 
 
 def open_incident(session: Session, *, title: str, severity: str | None, service: str | None,

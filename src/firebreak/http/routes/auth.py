@@ -7,7 +7,9 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
+from firebreak.db.models.security import UserRecord
 from firebreak.http.deps import (
     CSRF_HEADER,
     DB,
@@ -19,9 +21,11 @@ from firebreak.http.deps import (
 )
 from firebreak.http.responses import RevealingJSONResponse
 from firebreak.kernel.errors import Unauthenticated
+from firebreak.runtime import Runtime
 from firebreak.security import sessions, users
 from firebreak.security.guards import Guards
 from firebreak.security.passwords import MAX_LENGTH
+from firebreak.security.roles import Principal
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -57,31 +61,43 @@ def set_session_cookie(response: Response, guards: Guards, *, secret: str, max_a
 def login(body: LoginIn, request: Request, response: Response, db: DB, runtime: RuntimeDep,
           guards: GuardsDep) -> SessionOut:
     """Sign in with a password; the answer sets the session cookie."""
-    now = runtime.clock.now()
-    client = request.client.host if request.client else None
-    request.state.audit_actor = body.username
-    keys = guards.login_throttle.keys(body.username, client)
-    guards.login_throttle.check(keys, now=now)
-    try:
-        user = users.sign_in(db, name=body.username, password=body.password, now=now, hasher=guards.hasher)
-    except Unauthenticated:
-        guards.login_throttle.failed(keys, now=now)
-        raise
-    guards.login_throttle.succeeded(keys[0])
-    new = sessions.create_session(db, user=user, now=now, lifetime=guards.session_lifetime, client=client)
+    user, new = open_session(request, db, runtime, guards, username=body.username, password=body.password)
     set_session_cookie(response, guards, secret=new.secret, max_age=int(guards.session_lifetime.total_seconds()))
     return SessionOut(name=user.name, role=user.role, via="session", csrf_token=new.csrf_token,
                       expires_at=new.expires_at)
 
 
+def open_session(request: Request, db: Session, runtime: Runtime, guards: Guards, *, username: str,
+                 password: str) -> tuple[UserRecord, sessions.NewSession]:
+    """Check a password (throttled per user and client) and start a console session; the API and the
+    console's sign-in form both sign in here."""
+    now = runtime.clock.now()
+    client = request.client.host if request.client else None
+    request.state.audit_actor = username
+    keys = guards.login_throttle.keys(username, client)
+    guards.login_throttle.check(keys, now=now)
+    try:
+        user = users.sign_in(db, name=username, password=password, now=now, hasher=guards.hasher)
+    except Unauthenticated:
+        guards.login_throttle.failed(keys, now=now)
+        raise
+    guards.login_throttle.succeeded(keys[0])
+    return user, sessions.create_session(db, user=user, now=now, lifetime=guards.session_lifetime, client=client)
+
+
+def end_session(response: Response, db: Session, runtime: Runtime, guards: Guards, caller: Principal) -> None:
+    """End the caller's console session and clear its cookie on `response`."""
+    if caller.session_id is not None:
+        sessions.end_session(db, session_id=caller.session_id, now=runtime.clock.now())
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=guards.cookie_secure,
+                           samesite="strict")
+
+
 @router.post("/logout", status_code=204, response_class=Response)
 def logout(db: DB, runtime: RuntimeDep, guards: GuardsDep, caller: Viewer) -> Response:
     """End the current console session (a token caller has nothing to end)."""
-    if caller.session_id is not None:
-        sessions.end_session(db, session_id=caller.session_id, now=runtime.clock.now())
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, secure=guards.cookie_secure,
-                           samesite="strict")
+    end_session(response, db, runtime, guards, caller)
     return response
 
 

@@ -33,11 +33,12 @@ def list_incidents(
     status: Annotated[list[str] | None, Query(description="open or a lifecycle state")] = None,
     severity: Annotated[list[str] | None, Query()] = None,
     service_name: Annotated[list[str] | None, Query(alias="service")] = None,
+    team: Annotated[list[str] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> IncidentList:
     severities = [runtime.severity_named(word) for word in severity] if severity else None
-    page = service.list_incidents(db, status=status, severity=severities, service=service_name,
+    page = service.list_incidents(db, status=status, severity=severities, service=service_name, team=team,
                                   limit=limit, offset=offset)
     return IncidentList(items=summaries(db, runtime, page.items),
                         total=page.total, limit=page.limit, offset=page.offset)
