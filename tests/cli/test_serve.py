@@ -133,9 +133,14 @@ def test_the_readme_first_command_serves_and_a_fired_alert_pages_the_log(tmp_pat
         assert "5xx above 5%" in title
         links = re.findall(r"https?://\S+", body)
         assert links and all(link.startswith(url) for link in links), (url, links)
+        # The printed console password signs in; with that session every link in the page opens.
+        user, password = lines.wait_for(re.compile(r"sign-in\s*:\s*user (\S+), password (\S+)"), 1).groups()
+        signed_in = httpx.post(f"{url}/login", data={"username": user, "password": password}, timeout=30)
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/incidents", signed_in.text
+        session = signed_in.headers["set-cookie"].split(";")[0]
         for link in links:
-            headers = {"Authorization": f"Bearer {admin}"} if "/api/" in link else {}
-            assert httpx.get(link, headers=headers, timeout=30).status_code == 200, link
+            assert httpx.get(link, headers={"Cookie": session}, timeout=30).status_code == 200, link
+        assert httpx.get(f"{url}/incidents/{incident}", timeout=30).status_code == 303  # not without it
         deliveries = httpx.get(f"{url}/api/v1/incidents/{incident}/deliveries", timeout=30,
                                headers={"Authorization": f"Bearer {admin}"}).json()
         assert deliveries[0]["channel"] == "log" and deliveries[0]["status"] == "delivered"

@@ -1,14 +1,14 @@
 """Browser tests: Debian's Chromium driven by Playwright against a live Firebreak, for every page.
 
-- `browser` (session fixture): one Chromium (`/usr/bin/chromium`, never a downloaded build) per test
-  process; each test opens its own cheap contexts on it.
+- `chromium` (module fixture): one Chromium (`/usr/bin/chromium`, never a downloaded build) per test
+  module; each test opens its own cheap contexts on it.
 - `running_site(runtime)`: a real Firebreak over HTTP on a free port (ingest writer and, with
   `run_worker`, the escalation worker), with an admin token, an ingest key and sign-in accounts.
 - `Console`: one person's browser tab on that site — `sign_in`, `open`, `screenshot` (saved under
   `test-artifacts/screenshots/`), `accessibility_problems` (axe-core's serious and critical findings).
 
 A test module uses them through a conftest that imports the fixture:
-`from tests.support.browser import browser  # noqa: F401` (see `tests/http/console/conftest.py`).
+`from tests.support.browser import chromium  # noqa: F401` (see `tests/http/console/conftest.py`).
 """
 
 from __future__ import annotations
@@ -47,16 +47,20 @@ expect.set_options(timeout=DEADLINE_MS)
 ACCOUNTS: Mapping[str, str] = {"rhea": "responder", "sol": "responder", "vera": "viewer"}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole test process."""
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for a test module (its tests open cheap contexts on it).
+
+    Not one per test process: while Playwright's sync API is open, its event loop counts as running in
+    the test thread, and a later test of the same process calling `asyncio.run` would fail.
+    """
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=["--disable-gpu", "--disable-dev-shm-usage"])
         try:
-            yield chromium
+            yield browser
         finally:
-            chromium.close()
+            browser.close()
 
 
 @dataclass

@@ -82,8 +82,8 @@ def page_context(directory: Directory, incident: IncidentRecord, person: Person,
 
 
 def incident_url(base: str, incident_id: int) -> str:
-    """Where a page points for the incident: its API view, the one that exists (there is no web console)."""
-    return f"{base}/api/v1/incidents/{incident_id}"
+    """Where a page points for the incident: its page in the console."""
+    return f"{base}/incidents/{incident_id}"
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from firebreak import __version__
 from firebreak.http import problems
-from firebreak.http.console import incident_list, signin
+from firebreak.http.console import incident_actions, incident_list, incident_page, signin
 from firebreak.http.responses import RedactedJSONResponse
 from firebreak.http.routes import audit as audit_routes
 from firebreak.http.routes import (
@@ -67,6 +67,8 @@ def create_app(runtime: Runtime, *, background: bool = True) -> FastAPI:
     app.include_router(review.router)
     # The console: pages at /, /login, /incidents …, its static files (htmx, CSS, the docs viewers).
     app.include_router(signin.router)
-    app.include_router(incident_list.router)
+    app.include_router(incident_list.router)  # before the incident page: /incidents/live is not an incident
+    app.include_router(incident_page.router)
+    app.include_router(incident_actions.router)
     app.mount("/static", StaticFiles(packages=[("firebreak.http", "static")]), name="static")
     return app

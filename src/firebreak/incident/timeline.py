@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,7 +53,11 @@ def verify(session: Session, *, incident_id: int) -> Verdict:
     incident = session.get(IncidentRecord, incident_id)
     if incident is None:
         raise NotFound(f"incident {incident_id} not found")
-    rows = entries(session, incident_id=incident_id)
+    return verify_entries(incident, entries(session, incident_id=incident_id))
+
+
+def verify_entries(incident: IncidentRecord, rows: Sequence[TimelineEntryRecord]) -> Verdict:
+    """Verify entries already read (all of the incident's, in order) against its recorded head and count."""
     chain = [ChainEntry(incident_id=r.incident_id, seq=r.seq, at=r.at, kind=r.kind, actor=r.actor,
                         data=r.data, prev_hash=r.prev_hash, hash=r.hash) for r in rows]
     return verify_chain(chain, head=incident.timeline_head, count=incident.timeline_count)

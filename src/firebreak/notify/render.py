@@ -99,7 +99,7 @@ def sample_context() -> dict[str, Any]:
     """A complete context with made-up values, for checking templates at configuration load."""
     return {
         "incident": {"id": 1, "title": "Example incident", "severity": "SEV1", "service": "api",
-                     "team": "platform", "status": "triggered", "url": "http://localhost/api/v1/incidents/1"},
+                     "team": "platform", "status": "triggered", "url": "http://localhost/incidents/1"},
         "page": {"level": 1, "round": 0, "kind": "page", "policy": "default"},
         "user": {"handle": "oncall", "name": "On Call"},
         "ack_url": "http://localhost/ack/example",

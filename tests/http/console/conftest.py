@@ -10,9 +10,9 @@ import pytest
 
 from firebreak.config.models import Config
 from firebreak.runtime import Runtime
-from tests.support.browser import Site, browser, running_site, site_settings
+from tests.support.browser import Site, chromium, running_site, site_settings
 
-__all__ = ["browser"]
+__all__ = ["chromium"]
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from playwright.sync_api import Browser, expect
 from tests.support.browser import Site, console
 
 
-def test_swagger_ui_and_redoc_render_from_this_site_only(browser: Browser, site: Site) -> None:
-    with console(browser, site) as tab:
+def test_swagger_ui_and_redoc_render_from_this_site_only(chromium: Browser, site: Site) -> None:
+    with console(chromium, site) as tab:
         tab.sign_in("rhea")
         # ReDoc's sidebar credit asks for its logo from a CDN; the CSP blocks that, so nothing is ever answered
         # from outside the site (a response event fires only for requests that went out).

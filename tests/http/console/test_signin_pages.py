@@ -8,8 +8,8 @@ from playwright.sync_api import Browser, expect
 from tests.support.browser import PHONE, Site, console
 
 
-def test_sign_in_leads_back_to_the_page_asked_for(browser: Browser, site: Site) -> None:
-    with console(browser, site) as tab:
+def test_sign_in_leads_back_to_the_page_asked_for(chromium: Browser, site: Site) -> None:
+    with console(chromium, site) as tab:
         tab.open("/incidents?status=all")
         assert "/login?next=" in tab.page.url
         tab.page.get_by_label("User name").fill("rhea")
@@ -23,14 +23,14 @@ def test_sign_in_leads_back_to_the_page_asked_for(browser: Browser, site: Site) 
         assert tab.errors == []
 
 
-def test_the_first_start_admin_password_signs_in(browser: Browser, site: Site) -> None:
-    with console(browser, site) as tab:
+def test_the_first_start_admin_password_signs_in(chromium: Browser, site: Site) -> None:
+    with console(chromium, site) as tab:
         tab.sign_in("admin", path="/")
         expect(tab.page.get_by_role("heading", name="Incidents")).to_be_visible()
 
 
-def test_wrong_password_says_so_and_keeps_the_name(browser: Browser, site: Site) -> None:
-    with console(browser, site, viewport=PHONE) as tab:
+def test_wrong_password_says_so_and_keeps_the_name(chromium: Browser, site: Site) -> None:
+    with console(chromium, site, viewport=PHONE) as tab:
         tab.open("/login")
         tab.page.get_by_label("User name").fill("sol")
         tab.page.get_by_label("Password").fill("not the password")
@@ -41,8 +41,8 @@ def test_wrong_password_says_so_and_keeps_the_name(browser: Browser, site: Site)
         assert tab.accessibility_problems() == []
 
 
-def test_signing_out_ends_the_session_and_an_old_cookie_gets_the_ended_page(browser: Browser, site: Site) -> None:
-    with console(browser, site) as tab:
+def test_signing_out_ends_the_session_and_an_old_cookie_gets_the_ended_page(chromium: Browser, site: Site) -> None:
+    with console(chromium, site) as tab:
         tab.sign_in("sol")
         cookies = tab.context.cookies()
         tab.page.get_by_role("button", name="Sign out").click()

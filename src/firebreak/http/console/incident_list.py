@@ -11,7 +11,6 @@ unless something changed, and the new results otherwise.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -20,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from firebreak.http.console.pages import ENV, ConsoleRoute, PageViewer, render
+from firebreak.http.console.pages import ENV, ConsoleRoute, PageViewer, polled, render
 from firebreak.http.deps import DB, RuntimeDep
 from firebreak.http.incident_views import summaries
 from firebreak.incident import service
@@ -78,11 +77,7 @@ def list_view(db: Session, runtime: Runtime, caller: Principal, filters: ListFil
 def results(filters: ListFilters, view: dict[str, Any]) -> tuple[Markup, str]:
     """The live part of the list, wrapped in its polling element, and the digest of what it shows."""
     inner = ENV.get_template("incidents/_results.html").render(filters=filters, view=view, states=STATES)
-    digest = hashlib.sha256(inner.encode()).hexdigest()[:20]
-    query = filters.query(v=digest)
-    wrapped = (f'<div id="incident-results" hx-get="/incidents/live?{Markup.escape(query)}" '
-               f'hx-trigger="every {POLL_SECONDS}s" hx-swap="outerHTML">{inner}</div>')
-    return Markup(wrapped), digest  # noqa: S704 — `inner` is autoescaped template output, `query` escaped here
+    return polled("incident-results", inner, f"/incidents/live?{filters.query()}", POLL_SECONDS)
 
 
 def choices(runtime: Runtime) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ refusal or error is an HTML page with the status code the API would answer.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,6 +110,17 @@ def render(request: Request, template: str, *, status: int = 200, headers: Mappi
         request=request, nonce=Revealed(getattr(request.state, "csp_nonce", "")), me=principal,
         csrf=csrf_of(request, principal), path=request.url.path, **context)
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def polled(element_id: str, inner: str, url: str, seconds: int) -> tuple[Markup, str]:
+    """A part of a page that refreshes itself: `inner` (autoescaped template output) in an element that asks
+    `url` every `seconds` with the digest of what it shows (`v`), and that digest."""
+    digest = hashlib.sha256(inner.encode()).hexdigest()[:20]
+    url = url.rstrip("?&")
+    source = f"{url}{'&' if '?' in url else '?'}v={digest}"
+    wrapped = (f'<div id="{Markup.escape(element_id)}" hx-get="{Markup.escape(source)}" '
+               f'hx-trigger="every {int(seconds)}s" hx-swap="outerHTML">{inner}</div>')
+    return Markup(wrapped), digest  # noqa: S704 — every part is escaped or autoescaped output
 
 
 def safe_next(value: str | None) -> str:
