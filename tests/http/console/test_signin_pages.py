@@ -77,3 +77,25 @@ def test_next_never_leads_off_the_site(site: Site) -> None:
         for wanted in ("https://evil.example/", "//evil.example", "/\\\\evil.example", "javascript:alert(1)"):
             answer = client.post("/login", data={**form, "next": wanted})
             assert answer.status_code == 303 and answer.headers["location"] == "/incidents", wanted
+
+
+def test_a_link_followed_from_another_site_lands_signed_in(chromium: Browser, site: Site) -> None:
+    """SameSite=Strict keeps the cookie off a navigation from a mail or chat page; the console's same-site
+    reload brings it back, so a signed-in responder lands on the page the link names."""
+    with console(chromium, site) as tab:
+        tab.sign_in("rhea")
+        elsewhere = site.url.replace("127.0.0.1", "localhost")  # another site, as far as cookies go
+        tab.open("/incidents?status=all")
+        tab.page.goto(f"{elsewhere}/login")
+        tab.page.evaluate("(href) => { const a = document.createElement('a'); a.href = href; a.id = 'mail-link';"
+                          " a.textContent = 'open the incident'; document.body.append(a); }",
+                          f"{site.url}/incidents?status=all")
+        answered: list[str] = []
+        tab.page.on("response", lambda r: answered.append(r.request.all_headers().get("cookie", "no cookie"))
+                    if r.url == f"{site.url}/incidents?status=all" else None)
+        tab.page.click("#mail-link")
+        expect(tab.page.get_by_role("heading", name="Incidents")).to_be_visible()
+        assert tab.page.url == f"{site.url}/incidents?status=all"
+        # First without the cookie (the browser holds it back), then with it, after the same-site reload.
+        assert len(answered) == 2 and answered[0] == "no cookie" and "firebreak_session" in answered[1]
+        expect(tab.page.locator(".who")).to_contain_text("rhea")

@@ -23,6 +23,7 @@ from firebreak.incident import service, timeline
 from firebreak.incident.chain import Verdict
 from firebreak.incident.lifecycle import ROLES
 from firebreak.kernel.errors import NotFound
+from firebreak.kernel.redact import redact_value
 from firebreak.runbook.execute import store as steps_store
 from firebreak.runbook.execute.policy import requirement
 from firebreak.runbook.library import store as runbooks
@@ -151,7 +152,8 @@ def entries_of(rows: Sequence[TimelineEntryRecord], verdict: Verdict) -> list[En
             return True
         return verdict.first_bad_seq is not None and seq < verdict.first_bad_seq
 
-    return [Entry(r.seq, r.at, r.kind, r.actor, describe(r.kind, r.data), verified(r.seq)) for r in reversed(rows)]
+    return [Entry(r.seq, r.at, r.kind, r.actor, describe(r.kind, redact_value(r.data)), verified(r.seq))
+            for r in reversed(rows)]
 
 
 def escalation_of(db: Session, runtime: Runtime, incident: IncidentRecord,

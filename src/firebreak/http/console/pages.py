@@ -1,7 +1,8 @@
 """Console pages: the template environment, the page renderer, who may see a page, and error pages.
 
 Every value a template prints passes through secret redaction (the environment's `finalize`), as
-every API answer does; only a `Revealed` value — the session's own CSRF token — is printed as it is.
+every API answer does, and a mapping printed key by key goes through the `redacted` filter first (its
+secret-named keys are masked); only a `Revealed` value — the session's own CSRF token — is printed as it is.
 Console routes use `ConsoleRoute`: a caller who is not signed in is sent to the sign-in page (back to
 the page asked for afterwards), an expired or ended session gets a page that says so, and any other
 refusal or error is an HTML page with the status code the API would answer.
@@ -35,7 +36,7 @@ from firebreak.http.deps import (
 from firebreak.http.problems import status_of
 from firebreak.ingest.validation import field_path
 from firebreak.kernel.errors import FirebreakError, PermissionDenied, Unauthenticated
-from firebreak.kernel.redact import redact
+from firebreak.kernel.redact import redact, redact_value
 from firebreak.runtime import Runtime
 from firebreak.security import sessions
 from firebreak.security.roles import Principal, Role
@@ -90,7 +91,8 @@ def words(value: str | None) -> str:
 
 ENV = Environment(loader=PackageLoader("firebreak.http", "templates"), autoescape=select_autoescape(["html"]),
                   undefined=StrictUndefined, finalize=shown, trim_blocks=True, lstrip_blocks=True)
-ENV.filters.update(when=when, iso=iso, words=words)
+# `redacted` masks a mapping as API answers are masked: values under secret-named keys too (`db_password`).
+ENV.filters.update(when=when, iso=iso, words=words, redacted=redact_value)
 ENV.globals.update(version=__version__, nav=NAV, csrf_header=CSRF_HEADER)
 
 
