@@ -29,7 +29,7 @@ def test_the_first_draft_is_the_initial_update_in_the_seed_format(client: TestCl
     assert lines[0] == draft["title"] and lines[0].startswith("[INCIDENT] SEV1 - ")
     assert "Status: Triggered" in lines and "IC: @amara" in lines  # the commander as chat knows them
     assert "Started: 2026-11-22 12:00 UTC" in lines and "Next update: 15 minutes" in lines
-    assert lines[-1].startswith("Incident: http") and lines[-1].endswith(f"/api/v1/incidents/{incident_id}")
+    assert lines[-1].startswith("Incident: http") and lines[-1].endswith(f"/incidents/{incident_id}")
     assert draft["suggested"][:2] == ["initial", "status_page"]
 
 
