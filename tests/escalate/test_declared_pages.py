@@ -42,7 +42,7 @@ def test_a_declared_incident_pages_level_after_level_like_an_alert_opened_one(
         assert sorted(titles) == sorted([f"[SEV1] #{alerted} CheckoutErrors on checkout",
                                          f"[SEV1] #{declared} Customer reports card data on a paste site"])
         page = next(r["body"] for r in receiver.accepted if f"#{declared}" in r["body"]["title"])
-        assert "/ack/" in page["message"] and f"/api/v1/incidents/{declared}" in page["message"]
+        assert "/ack/" in page["message"] and f"/incidents/{declared}" in page["message"]  # the console page
         for incident_id in (declared, alerted):
             assert live.deliveries(incident_id) == [("page", 1, "ana", "delivered")]
         # Nobody acknowledged: five minutes later both go to the second level.
